@@ -1,0 +1,60 @@
+// `gene repl`: line editing (node:readline), multi-line forms, prints each result.
+import * as readline from 'node:readline';
+import { readAll } from '../reader/reader.js';
+import { Compiler } from '../compiler/compiler.js';
+import { ParseError } from '../runtime/errors.js';
+import { Namespace, repr } from '../runtime/values.js';
+import { drive } from '../vm/driver.js';
+import type { Limits } from '../vm/host.js';
+import { LocalHost } from '../vm/local-host.js';
+import { VM } from '../vm/vm.js';
+import { errorLine, staticErrorLine } from './run-program.js';
+
+/** True when the text ends inside an unfinished form (so the REPL asks for more lines). */
+function incomplete(text: string): boolean {
+  try {
+    readAll(text, '<repl>');
+    return false;
+  } catch (e) {
+    return e instanceof ParseError && /end of (file|input)/.test(e.detail);
+  }
+}
+
+export async function startRepl(limits: Limits): Promise<number> {
+  const host = new LocalHost();
+  const vm = new VM(host, limits);
+  const module = new Namespace(vm.builtins);
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'gene> ' });
+  let buffer = '';
+  process.stdout.write('Gene REPL (gene-ref). Ctrl-D to exit.\n');
+  rl.prompt();
+  for await (const line of rl) {
+    buffer += (buffer ? '\n' : '') + line;
+    if (buffer.trim() === '') {
+      rl.prompt();
+      continue;
+    }
+    if (incomplete(buffer)) {
+      rl.setPrompt('  ... ');
+      rl.prompt();
+      continue;
+    }
+    const text = buffer;
+    buffer = '';
+    rl.setPrompt('gene> ');
+    try {
+      const unit = new Compiler('<repl>').compileModule(readAll(text, '<repl>'));
+      vm.load(unit, module);
+      const r = await drive(vm, vm.run(), host);
+      if (r.kind === 'error') process.stdout.write(errorLine(r.value, r.loc) + '\n');
+      else if (r.kind === 'done') process.stdout.write(repr(r.value) + '\n');
+    } catch (e) {
+      const msg = staticErrorLine(e);
+      if (msg === null) throw e;
+      process.stdout.write(msg + '\n');
+    }
+    rl.prompt();
+  }
+  process.stdout.write('\n');
+  return 0;
+}

@@ -1,0 +1,295 @@
+// Per-function compile state: code buffer, constants, scopes and variable resolution.
+// Locals live in flat frame slots; a local captured by an inner function lives in a Cell
+// (closures capture by reference, gene-core §3.6). Which locals are captured is known only after
+// the function body is compiled, so a function whose captures changed is compiled again.
+import { CompileError } from '../runtime/errors.js';
+import type { Loc } from '../runtime/values.js';
+import { OPS, Op } from './opcodes.js';
+import type { CaptureSpec, CodeUnit, Constant, KeywordParam } from './unit.js';
+
+export type VarRef =
+  | { kind: 'local'; slot: number }
+  | { kind: 'cell'; slot: number }
+  | { kind: 'upval'; index: number }
+  | { kind: 'global'; name: string };
+
+/** A block scope (gene-core §3.1): fn body, if/elif/else branch, for iteration, catch body. */
+export class Scope {
+  readonly vars = new Map<string, number>();
+  /** The module's top scope: its `var`s are module variables, not slots. */
+  constructor(readonly isModuleTop: boolean) {}
+}
+
+export interface LoopContext {
+  /** Static stack depth at loop entry (what break/continue must unwind to). */
+  readonly depth: number;
+  readonly breakJumps: number[];
+  readonly continueJumps: number[];
+  /** Height of the exit-action stack when the loop started. */
+  readonly exitsDepth: number;
+  /** Whether `(break v)` provides the loop's value (only `loop`). */
+  readonly keepsBreakValue: boolean;
+  /** Extra values (iterators) on the stack inside the loop, below its body. */
+  readonly hidden: number;
+}
+
+/**
+ * What leaving a block early (break, continue, return) must undo, innermost last:
+ * remove a handler (TryEnd), run a finally body inline, or restore $ex (ExitCatch).
+ */
+export type ExitAction =
+  | { readonly kind: 'handler' }
+  | { readonly kind: 'catch' }
+  | { readonly kind: 'finally'; readonly emit: () => void };
+
+export class FnState {
+  code: number[] = [];
+  lines: number[] = [];
+  cols: number[] = [];
+  consts: Constant[] = [];
+  names: string[] = [];
+  private nameIndex = new Map<string, number>();
+  scopes: Scope[] = [];
+  nlocals = 0;
+  upvals: (CaptureSpec & { name: string })[] = [];
+  /** Locals found captured during this pass. */
+  captured = new Set<number>();
+  loops: LoopContext[] = [];
+  exits: ExitAction[] = [];
+  depth = 0;
+  maxDepth = 0;
+  loc: Loc;
+  globalNames = new Set<string>();
+  /** Module variables this (module-level) unit declares with `var`: not free names. */
+  definedGlobals = new Set<string>();
+  /** Set when an inner function captured a local of this one that was not known captured. */
+  needsRecompile = false;
+
+  constructor(
+    readonly parent: FnState | null,
+    readonly name: string,
+    readonly file: string,
+    /** Locals known to be captured (from the previous pass). */
+    readonly knownCaptured: ReadonlySet<number>,
+    readonly isModule: boolean,
+    loc: Loc,
+  ) {
+    this.loc = loc;
+  }
+
+  // ---- emitting ----
+
+  emit(op: Op, ...operands: number[]): number {
+    const at = this.code.length;
+    this.code.push(op, ...operands);
+    for (let i = 0; i <= operands.length; i++) {
+      this.lines.push(this.loc.line);
+      this.cols.push(this.loc.col);
+    }
+    const effect = OPS[op]!.effect;
+    if (effect !== null) this.adjust(effect);
+    return at;
+  }
+
+  /** Emit an instruction whose stack effect depends on its operands. */
+  emitVar(op: Op, effect: number, ...operands: number[]): number {
+    const at = this.emit(op, ...operands);
+    this.adjust(effect);
+    return at;
+  }
+
+  adjust(delta: number): void {
+    this.depth += delta;
+    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+  }
+
+  /** Emit a jump whose target is patched later; returns the operand position. */
+  emitJump(op: Op, ...before: number[]): number {
+    const at = this.emit(op, ...before, -1);
+    return at + 1 + before.length;
+  }
+
+  patch(operandAt: number, target = this.code.length): void {
+    this.code[operandAt] = target;
+  }
+
+  here(): number {
+    return this.code.length;
+  }
+
+  constant(c: Constant): number {
+    this.consts.push(c);
+    return this.consts.length - 1;
+  }
+
+  name_(n: string): number {
+    let i = this.nameIndex.get(n);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(n);
+      this.nameIndex.set(n, i);
+    }
+    return i;
+  }
+
+  // ---- scopes and variables ----
+
+  pushScope(isModuleTop = false): Scope {
+    const s = new Scope(isModuleTop);
+    this.scopes.push(s);
+    return s;
+  }
+
+  popScope(): void {
+    this.scopes.pop();
+  }
+
+  get scope(): Scope {
+    return this.scopes[this.scopes.length - 1]!;
+  }
+
+  newSlot(): number {
+    return this.nlocals++;
+  }
+
+  /** `(var x …)`: the same scope re-uses the slot (redeclaring overwrites, gene-core §3.1). */
+  declare(name: string, isParam = false): VarRef {
+    const scope = this.scope;
+    if (scope.isModuleTop) {
+      this.definedGlobals.add(name);
+      return { kind: 'global', name };
+    }
+    let slot = scope.vars.get(name);
+    if (slot === undefined) {
+      slot = this.newSlot();
+      scope.vars.set(name, slot);
+      // A captured variable needs its cell before its first store.
+      if (this.knownCaptured.has(slot)) {
+        if (isParam) this.emit(Op.LoadLocal, slot); // keep the argument: re-box it
+        this.emit(Op.NewCell, slot);
+        if (isParam) {
+          this.emit(Op.StoreCell, slot);
+          this.emit(Op.Pop);
+        }
+      }
+    }
+    return this.refForSlot(slot);
+  }
+
+  refForSlot(slot: number): VarRef {
+    return this.knownCaptured.has(slot) ? { kind: 'cell', slot } : { kind: 'local', slot };
+  }
+
+  findLocal(name: string): number | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const slot = this.scopes[i]!.vars.get(name);
+      if (slot !== undefined) return slot;
+    }
+    return undefined;
+  }
+
+  resolve(name: string): VarRef {
+    const slot = this.findLocal(name);
+    if (slot !== undefined) return this.refForSlot(slot);
+    const up = this.resolveUpval(name);
+    if (up !== undefined) return { kind: 'upval', index: up };
+    this.globalNames.add(name);
+    return { kind: 'global', name };
+  }
+
+  private resolveUpval(name: string): number | undefined {
+    const existing = this.upvals.findIndex((u) => u.name === name);
+    if (existing >= 0) return existing;
+    const parent = this.parent;
+    if (parent === null) return undefined;
+    const slot = parent.findLocal(name);
+    let spec: CaptureSpec;
+    if (slot !== undefined) {
+      parent.captured.add(slot);
+      if (!parent.knownCaptured.has(slot)) parent.needsRecompile = true;
+      spec = { fromLocal: true, index: slot };
+    } else {
+      const idx = parent.resolveUpval(name);
+      if (idx === undefined) return undefined;
+      spec = { fromLocal: false, index: idx };
+    }
+    this.upvals.push({ ...spec, name });
+    return this.upvals.length - 1;
+  }
+
+  emitLoad(ref: VarRef): void {
+    switch (ref.kind) {
+      case 'local':
+        this.emit(Op.LoadLocal, ref.slot);
+        break;
+      case 'cell':
+        this.emit(Op.LoadCell, ref.slot);
+        break;
+      case 'upval':
+        this.emit(Op.LoadUpval, ref.index);
+        break;
+      case 'global':
+        this.emit(Op.LoadGlobal, this.name_(ref.name));
+        break;
+    }
+  }
+
+  /** Store the top of the stack (it stays). `define` = a module-level `var`. */
+  emitStore(ref: VarRef, define = false): void {
+    switch (ref.kind) {
+      case 'local':
+        this.emit(Op.StoreLocal, ref.slot);
+        break;
+      case 'cell':
+        this.emit(Op.StoreCell, ref.slot);
+        break;
+      case 'upval':
+        this.emit(Op.StoreUpval, ref.index);
+        break;
+      case 'global':
+        this.emit(define ? Op.DefineGlobal : Op.StoreGlobal, this.name_(ref.name));
+        break;
+    }
+  }
+
+  fail(message: string, loc: Loc = this.loc): never {
+    throw new CompileError(message, loc);
+  }
+
+  /** Emit what leaving down to exit-stack height `downTo` must undo (innermost first). */
+  emitExits(downTo: number): void {
+    const saved = this.exits;
+    for (let i = saved.length - 1; i >= downTo; i--) {
+      const action = saved[i]!;
+      // A finally body runs outside itself: a break or return inside it must not re-run it.
+      this.exits = saved.slice(0, i);
+      if (action.kind === 'handler') this.emit(Op.TryEnd);
+      else if (action.kind === 'catch') this.emit(Op.ExitCatch);
+      else action.emit();
+    }
+    this.exits = saved;
+  }
+
+  finish(params: {
+    nparams: number;
+    nrequired: number;
+    restSlot: number;
+    kwParams: KeywordParam[];
+    isAsync: boolean;
+  }): CodeUnit {
+    return {
+      kind: 'unit',
+      name: this.name,
+      file: this.file,
+      code: Int32Array.from(this.code),
+      lines: Int32Array.from(this.lines),
+      cols: Int32Array.from(this.cols),
+      consts: this.consts,
+      names: this.names,
+      nlocals: this.nlocals,
+      captures: this.upvals.map(({ fromLocal, index }) => ({ fromLocal, index })),
+      globalNames: [...this.globalNames].filter((n) => !this.definedGlobals.has(n)),
+      ...params,
+    };
+  }
+}

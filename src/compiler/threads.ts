@@ -1,0 +1,68 @@
+// Thread forms (THR-SPAWN, THR-MSG, THR-JOIN): spawn bodies are compiled on the spawning
+// thread (THR-SPAWN.2) and their free variables captured by copy (THR-SPAWN.4).
+import { GGene, GMap, Value } from '../runtime/values.js';
+import { isSpread, type Compiler } from './compiler.js';
+import { Op } from './opcodes.js';
+import type { SpawnSpec } from './unit.js';
+
+export const SPAWN_RETURNS_FUTURE = 1;
+
+/** THR-SPAWN.1–4: `(spawn [^^return] [^args {…}] body…)`, `(spawn_return body…)`. */
+export function compileSpawn(c: Compiler, g: GGene, spawnReturn: boolean): void {
+  const fn = c.fn;
+  if (g.children.length === 0) c.fail('spawn expects at least 1 argument', g);
+  const ret = g.props.get('return');
+  const returnsFuture = spawnReturn || ret === true || (ret !== undefined && ret !== false && ret !== null);
+  const args = g.props.get('args');
+  if (args !== undefined && !(args instanceof GMap)) c.fail('spawn ^args expects a map literal {^name value …}', g);
+  for (const k of g.props.keys()) {
+    if (k !== 'return' && k !== 'args') c.fail(`spawn does not take ^${k}`, g);
+  }
+  // THR-SPAWN.2: compile the body here; the worker never sees source.
+  const body = new (c.constructor as new (file: string, o: typeof c.options) => Compiler)(c.file, c.options)
+    .compileModule(g.children, '<thread body>', g.loc);
+  const argNames = args ? [...args.entries.keys()] : [];
+  // THR-SPAWN.4: free names of the body, minus what it gets from ^args.
+  const free = body.globalNames.filter((n) => !argNames.includes(n));
+  const lexical: string[] = [];
+  const moduleNames: string[] = [];
+  for (const name of free) {
+    if (name.startsWith('$')) continue;
+    const ref = fn.resolve(name);
+    if (ref.kind === 'global') moduleNames.push(name);
+    else lexical.push(name);
+  }
+  // ^args values are evaluated in the spawner, then lexical captures, in order.
+  if (args) for (const v of args.entries.values()) c.compileExpr(v);
+  for (const name of lexical) fn.emitLoad(fn.resolve(name));
+  const pushed = [...argNames, ...lexical];
+  const spec: SpawnSpec = { kind: 'spawn', body, pushedNames: pushed, moduleNames };
+  fn.emitVar(Op.SpawnThread, 1 - pushed.length, fn.constant(spec), pushed.length, returnsFuture ? SPAWN_RETURNS_FUTURE : 0);
+}
+
+/**
+ * `.send`, `.send_expect_reply` and `.join` compile to their thread instructions (THR-API.3);
+ * the receiver is already on the stack. Returns false to fall back to a plain method call.
+ */
+export function compileThreadMethod(c: Compiler, method: string, g: GGene, args: Value[]): boolean {
+  const fn = c.fn;
+  if (args.some(isSpread)) return false;
+  if (method === 'send' || method === 'send_expect_reply') {
+    const extraProps = [...g.props.keys()].filter((k) => k !== 'reply');
+    if (args.length !== 1 || extraProps.length > 0) return false;
+    const reply = method === 'send_expect_reply' || g.props.get('reply') === true;
+    c.compileExpr(args[0]!);
+    fn.emit(Op.SendMessage, reply ? 1 : 0);
+    fn.adjust(-1);
+    return true;
+  }
+  if (method === 'join') {
+    const timeout = g.props.get('timeout');
+    if (args.length > 0 || [...g.props.keys()].some((k) => k !== 'timeout')) return false;
+    if (timeout !== undefined) c.compileExpr(timeout);
+    fn.emit(Op.ThreadJoin, timeout !== undefined ? 1 : 0);
+    if (timeout !== undefined) fn.adjust(-1);
+    return true;
+  }
+  return false;
+}

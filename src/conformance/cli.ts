@@ -1,0 +1,154 @@
+// `gene conformance [DIR|FILE…] [options]`: load the suite, run it against an implementation,
+// report. Exit status: 0 no failures (skips are fine), 1 failures, 2 usage or suite errors.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SuiteError, UsageError } from './errors.js';
+import { killLiveGroups } from './exec.js';
+import { loadExpectations, unusedExpectations } from './expectations.js';
+import { loadLimits } from './limits.js';
+import { parseOptions, USAGE, type ConformanceOptions } from './options.js';
+import { packageDefaults, resolveImplCommand } from './package-root.js';
+import { createProgress, type ProgressMode, type TextSink } from './progress.js';
+import { humanReport, summaryLine } from './report-human.js';
+import { jsonReport } from './report-json.js';
+import { junitReport } from './report-junit.js';
+import { tapReport } from './report-tap.js';
+import type { RunReport } from './results.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, runSuite, selectCases } from './runner.js';
+import { saveFailed } from './save-failed.js';
+import { isKnownFeature, loadSuite } from './suite.js';
+
+export interface ConsoleIO {
+  stdout: TextSink;
+  stderr: TextSink & { isTTY?: boolean };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURES = 1;
+export const EXIT_USAGE = 2;
+
+function renderReport(report: RunReport, options: ConformanceOptions): string {
+  switch (options.reporter) {
+    case 'human':
+      return humanReport(report, { verbose: options.verbose });
+    case 'tap':
+      return tapReport(report);
+    case 'junit':
+      return junitReport(report);
+    case 'json':
+      return jsonReport(report);
+  }
+}
+
+function progressMode(options: ConformanceOptions, io: ConsoleIO): ProgressMode {
+  if (io.stderr.isTTY) return 'tty';
+  return options.progress ? 'lines' : 'off';
+}
+
+/** While a run is in flight, Ctrl-C kills the implementations' process groups before exiting. */
+function installInterruptHandlers(tempDir: string): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killLiveGroups();
+    rmSync(tempDir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onExit = (): void => killLiveGroups();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', onExit);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', onExit);
+  };
+}
+
+async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
+  const options = parseOptions(argv);
+  if (options.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  const defaults = packageDefaults();
+  const suite = loadSuite(options.paths.length > 0 ? options.paths : [defaults.cases], defaults.features);
+  for (const tag of [...options.features, ...options.excludeFeatures]) {
+    if (!isKnownFeature(suite, tag)) throw new UsageError(`unknown feature tag "${tag}" in --features/--exclude-features`);
+  }
+  const cases = selectCases(suite.cases, options);
+  if (options.list) {
+    io.stdout.write(cases.map((c) => `${c.id}\n`).join(''));
+    return EXIT_OK;
+  }
+
+  const expectations = options.expectations !== undefined ? loadExpectations(options.expectations) : undefined;
+  for (const stale of unusedExpectations(expectations, suite.cases.map((c) => c.id))) {
+    io.stderr.write(`gene conformance: warning: ${expectations!.file}:${stale.line}: no case matches "${stale.pattern}"\n`);
+  }
+  const limits = loadLimits(options.limits ?? defaults.limits, { optional: options.limits === undefined });
+  const implText = options.impl ?? defaults.implText;
+  const implWords = options.impl !== undefined ? resolveImplCommand(options.impl) : defaults.implWords;
+  if (cases.length === 0) io.stderr.write('gene conformance: warning: no cases selected\n');
+
+  const tempDir = mkdtempSync(join(tmpdir(), 'gene-conformance-'));
+  const progress = createProgress(io.stderr, progressMode(options, io), options.allowUnexpectedPass);
+  const removeHandlers = installInterruptHandlers(tempDir);
+  let report: RunReport;
+  try {
+    report = await runSuite({
+      impl: implText,
+      implWords,
+      cases,
+      jobs: options.jobs,
+      timeoutScale: options.timeoutScale,
+      expectations,
+      limits,
+      allowUnexpectedPass: options.allowUnexpectedPass,
+      maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
+      tempDir,
+      onResult: (result, done, total) => progress.onResult(result, done, total),
+    });
+  } finally {
+    progress.finish();
+    removeHandlers();
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+
+  const text = renderReport(report, options);
+  if (options.output !== undefined) {
+    try {
+      mkdirSync(dirname(options.output), { recursive: true });
+      writeFileSync(options.output, text);
+    } catch (e) {
+      throw new UsageError(`cannot write report ${options.output}: ${(e as Error).message}`);
+    }
+    // The report went to a file; the counts still go to the log.
+    io.stderr.write(`${summaryLine(report)}\n`);
+  } else {
+    io.stdout.write(text);
+  }
+  if (options.saveFailed !== undefined) {
+    const folders = saveFailed(report, options.saveFailed);
+    if (folders.length > 0) io.stderr.write(`gene conformance: ${folders.length} repro folder(s) in ${options.saveFailed}\n`);
+  }
+  return report.summary.failing > 0 ? EXIT_FAILURES : EXIT_OK;
+}
+
+/** The runner with its output streams given (tests pass string sinks). */
+export async function runConformanceCli(argv: readonly string[], io: ConsoleIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SuiteError) {
+      io.stderr.write(`gene conformance: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+/** Entry point for `gene conformance …`; returns the exit status. */
+export async function conformanceMain(argv: string[]): Promise<number> {
+  return runConformanceCli(argv, { stdout: process.stdout, stderr: process.stderr });
+}

@@ -1,0 +1,178 @@
+// Global builtins (gene-core §6) and the `gene/…` and `time/…` namespaces, installed into each
+// VM's builtins namespace. Operators are bound names too (gene-core §3.1).
+import type { VM } from '../vm/vm.js';
+import { checkInt, add, compare, div, mod, mul, neg, sub } from '../vm/arith.js';
+import { allClasses, BUILTIN_CLASSES } from './classes.js';
+import { geneError } from './errors.js';
+import { settleFuture } from './futures.js';
+import {
+  GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value,
+  display, equals, kindName, str, truthy, typeOf,
+} from './values.js';
+import { preludeFunction } from './prelude.js';
+
+/** Milliseconds from a sleep/timeout argument: Int = ms, Float = seconds (gene-core §6). */
+export function durationMs(v: Value | undefined, what: string): number {
+  if (typeof v === 'number') return v;
+  if (v instanceof GFloat) return v.v * 1000;
+  throw geneError('TypeError', `${what} requires a number (milliseconds)`);
+}
+
+function fold(name: string, f: (a: Value, b: Value) => Value, empty?: Value, one?: (a: Value) => Value): NativeImpl {
+  return (args) => {
+    if (args.length === 0) {
+      if (empty === undefined) throw geneError('ArgumentError', `${name} needs at least one argument`);
+      return empty;
+    }
+    if (args.length === 1 && one) return one(args[0]!);
+    return args.reduce((a, b) => f(a, b));
+  };
+}
+
+function binary(name: string, f: (a: Value, b: Value) => Value): NativeImpl {
+  return (args) => {
+    if (args.length !== 2) throw geneError('ArgumentError', `${name} requires exactly 2 arguments`);
+    return f(args[0]!, args[1]!);
+  };
+}
+
+export function installBuiltins(vm: VM): void {
+  const ns = vm.builtins;
+  const def = (name: string, impl: NativeImpl) => ns.define(name, new NativeFn(name, impl));
+  const out = (fd: 1 | 2, args: Value[], nl: boolean) => {
+    vm.host.write(fd, args.map(display).join(' ') + (nl ? '\n' : ''));
+    return null;
+  };
+
+  const println: NativeImpl = (args) => out(1, args, true);
+  const print: NativeImpl = (args) => out(1, args, false);
+  def('println', println);
+  def('print', print);
+  def('eprintln', (args) => out(2, args, true));
+
+  def('assert', (args) => {
+    if (truthy(args[0] ?? null)) return null;
+    const msg = args[1];
+    if (msg === undefined) throw geneError('AssertionFailed', 'Assertion failed');
+    throw geneError('AssertionFailed', msg instanceof GString ? msg.s : `${display(msg)} is not a string.`);
+  });
+
+  def('typeof', (args) => str(typeOf(args[0] ?? null)));
+  def('len', (args) => {
+    const v = args[0] ?? null;
+    if (Array.isArray(v)) return v.length;
+    if (v instanceof GString) return [...v.s].length;
+    if (v instanceof GMap) return v.entries.size; // [rule] §5.4: entry count
+    throw geneError('TypeError', `len expects an Array, String or Map, got ${kindName(v)}`);
+  });
+  def('range', (args) => {
+    const [a, b, step] = args;
+    if (typeof a !== 'number' || typeof b !== 'number' || (step !== undefined && typeof step !== 'number')) {
+      throw geneError('TypeError', 'range expects Int arguments: (range start end [step])');
+    }
+    if (step === 0) throw geneError('ArgumentError', 'range step must not be 0');
+    return new GRange(a, b, step ?? 1, step !== undefined);
+  });
+
+  // Operators as values: `(arr .reduce 0 +)`.
+  def('+', fold('+', add, 0));
+  def('-', fold('-', sub, undefined, neg));
+  def('*', fold('*', mul, 1));
+  def('/', fold('/', div, undefined, (a) => div(1, a)));
+  def('%', binary('%', mod));
+  def('<', binary('<', (a, b) => compare(a, b, '<') < 0));
+  def('<=', binary('<=', (a, b) => compare(a, b, '<=') <= 0));
+  def('>', binary('>', (a, b) => compare(a, b, '>') > 0));
+  def('>=', binary('>=', (a, b) => compare(a, b, '>=') >= 0));
+  def('==', binary('==', (a, b) => equals(a, b)));
+  def('!=', binary('!=', (a, b) => !equals(a, b)));
+  def('&&', (args) => args.reduce((a, b) => (truthy(a) ? b : a), true as Value));
+  def('||', (args) => args.reduce((a, b) => (truthy(a) ? a : b), false as Value));
+  void checkInt;
+
+  // ---- time and sleeping (gene-core §6) ----
+  const sleep: NativeImpl = (args) => {
+    const ms = durationMs(args[0], 'sleep');
+    const f = vm.host.timer(vm, ms);
+    return vm.suspend({ future: f, timeoutMs: null, what: 'sleep' });
+  };
+  def('sleep', sleep);
+  const sleepAsync: NativeImpl = (args) => vm.host.timer(vm, durationMs(args[0], 'sleep_async'));
+  const now: NativeImpl = () => new GFloat(Date.now() / 1000);
+  const nowUs: NativeImpl = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+  // ---- futures and threads ----
+  const newFn: NativeImpl = (args) => {
+    const [cls, v] = args;
+    if (cls === BUILTIN_CLASSES.Future) {
+      const f = new GFuture();
+      if (args.length > 1) settleFuture(vm, f, 'success', v ?? null);
+      return f;
+    }
+    throw geneError('TypeError', `new expects a class that can be instantiated, got ${display(cls ?? null)}`);
+  };
+  def('new', newFn);
+  const keepAlive: NativeImpl = (args) => {
+    if (args.length > 0) return sleep(args, null);
+    vm.host.keepAlive(vm);
+    return null;
+  };
+  def('keep_alive', keepAlive);
+  const recv: NativeImpl = (args, kw) => {
+    const f = vm.host.recv(vm);
+    const t = kw?.get('timeout');
+    if (t !== undefined && f.state === 'pending') vm.host.timeoutFuture(vm, f, durationMs(t, 'recv ^timeout'));
+    return f;
+  };
+  def('recv', recv);
+  const sendExpectReply: NativeImpl = (args) => {
+    const [t, payload] = args;
+    if (!(t instanceof ThreadHandle)) throw geneError('TypeError', `send_expect_reply expects a Thread, got ${kindName(t ?? null)}`);
+    return vm.host.send(vm, t, payload ?? null, true);
+  };
+  def('send_expect_reply', sendExpectReply);
+  ns.define('thread', vm.host.currentThread());
+  ns.define('main_thread', vm.host.mainThread());
+  vm.dollar.set('thread', vm.host.currentThread());
+  vm.dollar.set('main_thread', vm.host.mainThread());
+
+  // Prelude hooks (THR-MSG.3, THR-ERR.1).
+  def('__auto_reply', ([msg]) => {
+    if (msg instanceof ThreadMessageValue) vm.host.threadMethod(vm, msg as never, 'message.auto_reply', []);
+    return null;
+  });
+  def('__callback_failed', ([msg, ex]) => {
+    if (msg instanceof ThreadMessageValue && msg.replyId !== 0 && !msg.replied) {
+      vm.host.threadMethod(vm, msg as never, 'message.fail', [ex ?? null]);
+    } else vm.reportCallbackError(ex ?? null, undefined);
+    return null;
+  });
+  void preludeFunction;
+
+  for (const [name, cls] of allClasses()) ns.define(name, cls);
+
+  // ---- namespaces ----
+  const nsMap = (entries: Record<string, Value>) => new GMap(new Map(Object.entries(entries)));
+  const time = nsMap({ now: new NativeFn('time/now', now), now_us: new NativeFn('time/now_us', nowUs) });
+  ns.define('time', time);
+  ns.define(
+    'gene',
+    nsMap({
+      println: new NativeFn('gene/println', println),
+      print: new NativeFn('gene/print', print),
+      assert: ns.lookup('assert')!.v,
+      sleep: new NativeFn('gene/sleep', sleep),
+      sleep_async: new NativeFn('gene/sleep_async', sleepAsync),
+      time,
+      Future: BUILTIN_CLASSES.Future,
+      Thread: BUILTIN_CLASSES.Thread,
+      ThreadMessage: BUILTIN_CLASSES.ThreadMessage,
+      send_expect_reply: new NativeFn('gene/send_expect_reply', sendExpectReply),
+      keep_alive: new NativeFn('gene/keep_alive', keepAlive),
+      recv: new NativeFn('gene/recv', recv),
+      typeof: ns.lookup('typeof')!.v,
+      len: ns.lookup('len')!.v,
+    }),
+  );
+}
+

@@ -1,0 +1,380 @@
+// Gene values (gene-core.md §2.1). Ints are JS numbers (always integral, 48-bit);
+// every other kind is a small class so that printing, equality and copying can tell kinds apart.
+import type { CodeUnit } from '../compiler/unit.js';
+
+/** A source position: 1-based line and column. */
+export interface Loc {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type Value =
+  | null
+  | boolean
+  | number
+  | GFloat
+  | GString
+  | Sym
+  | GChar
+  | Value[]
+  | GMap
+  | GGene
+  | GRange
+  | GFunction
+  | NativeFn
+  | GFuture
+  | ThreadHandle
+  | ThreadMessageValue
+  | GInstance
+  | GClass
+  | VoidValue;
+
+export const INT_MAX = 140737488355327; // 2^47 - 1 (gene-core §1.2)
+export const INT_MIN = -140737488355328;
+
+export class GFloat {
+  constructor(readonly v: number) {}
+}
+
+/** Strings are mutable objects: `.append` changes every variable bound to the same string. */
+export class GString {
+  constructor(public s: string) {}
+}
+
+/** A symbol. `loc` is set only on symbols read from source (for error positions). */
+export class Sym {
+  constructor(
+    readonly name: string,
+    readonly loc?: Loc,
+  ) {}
+}
+
+export class GChar {
+  constructor(readonly c: string) {}
+}
+
+/** Maps keep insertion order (gene-core §2.5 [rule]); keys are strings. */
+export class GMap {
+  constructor(readonly entries: Map<string, Value> = new Map()) {}
+}
+
+export class GGene {
+  constructor(
+    public type: Value,
+    readonly props: Map<string, Value> = new Map(),
+    readonly children: Value[] = [],
+    readonly loc?: Loc,
+  ) {}
+}
+
+export class GRange {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly step: number,
+    readonly explicitStep: boolean,
+  ) {}
+}
+
+export class VoidValue {
+  private constructor() {}
+  static readonly instance = new VoidValue();
+}
+export const VOID = VoidValue.instance;
+
+/** A mutable variable cell shared by a scope and the closures that capture it. */
+export class Cell {
+  constructor(public v: Value) {}
+}
+
+/** A global namespace: module variables of one VM, or the private globals of a received function. */
+export class Namespace {
+  readonly cells = new Map<string, Cell>();
+  /** Bumped when a new name shadows one from `parent`, invalidating cached look-ups. */
+  version = 0;
+  constructor(readonly parent: Namespace | null) {}
+
+  lookup(name: string): Cell | undefined {
+    let ns: Namespace | null = this;
+    while (ns !== null) {
+      const c = ns.cells.get(name);
+      if (c !== undefined) return c;
+      ns = ns.parent;
+    }
+    return undefined;
+  }
+
+  define(name: string, v: Value): Cell {
+    let c = this.cells.get(name);
+    if (c !== undefined) {
+      c.v = v;
+      return c;
+    }
+    c = new Cell(v);
+    this.cells.set(name, c);
+    if (this.parent?.lookup(name) !== undefined) this.version++;
+    return c;
+  }
+}
+
+export class GFunction {
+  constructor(
+    readonly unit: CodeUnit,
+    readonly cells: Cell[],
+    readonly globals: Namespace,
+  ) {}
+  get name(): string {
+    return this.unit.name;
+  }
+}
+
+export type NativeImpl = (args: Value[], kwargs: Map<string, Value> | null) => Value;
+
+export class NativeFn {
+  constructor(
+    readonly name: string,
+    readonly impl: NativeImpl,
+  ) {}
+}
+
+export type FutureState = 'pending' | 'success' | 'failure';
+
+export class GFuture {
+  state: FutureState = 'pending';
+  value: Value = null;
+  /** Callbacks queued while pending: [onSuccess?, onFailure?] pairs. */
+  callbacks: { ok?: Value; fail?: Value }[] = [];
+  /** Host hook: called once when the future settles (used to wake a suspended VM). */
+  onSettle: ((f: GFuture) => void)[] = [];
+  /** Set when a failure has been observed (awaited or given a failure callback). */
+  observed = false;
+  constructor(readonly label = 'future') {}
+}
+
+export class ThreadHandle {
+  constructor(
+    readonly id: number,
+    readonly secret: number,
+  ) {}
+}
+
+export class ThreadMessageValue {
+  replied = false;
+  handled = false;
+  constructor(
+    readonly payload: Value,
+    readonly sender: ThreadHandle,
+    /** Non-zero when the sender waits for a reply. */
+    readonly replyId: number,
+  ) {}
+}
+
+export class GClass {
+  constructor(
+    readonly name: string,
+    readonly parent: GClass | null,
+  ) {}
+  isSubclassOf(other: GClass): boolean {
+    for (let c: GClass | null = this; c !== null; c = c.parent) if (c === other) return true;
+    return false;
+  }
+}
+
+/** An object of a class: in this subset only exception objects (runtime errors). */
+export class GInstance {
+  constructor(
+    readonly cls: GClass,
+    readonly props: Map<string, Value> = new Map(),
+  ) {}
+}
+
+// ---- constructors and predicates ----
+
+export const str = (s: string): GString => new GString(s);
+export const float = (v: number): GFloat => new GFloat(v);
+export const sym = (name: string): Sym => new Sym(name);
+
+export function isInt(v: Value): v is number {
+  return typeof v === 'number';
+}
+
+export function isNumber(v: Value): v is number | GFloat {
+  return typeof v === 'number' || v instanceof GFloat;
+}
+
+export function numValue(v: number | GFloat): number {
+  return typeof v === 'number' ? v : v.v;
+}
+
+/** gene-core §2.2: falsy are false, nil and void. */
+export function truthy(v: Value): boolean {
+  return v !== false && v !== null && v !== VOID;
+}
+
+/** The internal kind name used by upstream in messages and default printing (`VkString`). */
+export function kindName(v: Value): string {
+  if (v === null) return 'VkNil';
+  if (v === VOID) return 'VkVoid';
+  switch (typeof v) {
+    case 'boolean':
+      return 'VkBool';
+    case 'number':
+      return 'VkInt';
+  }
+  if (Array.isArray(v)) return 'VkArray';
+  if (v instanceof GFloat) return 'VkFloat';
+  if (v instanceof GString) return 'VkString';
+  if (v instanceof Sym) return v.name.includes('/') && v.name !== '/' ? 'VkComplexSymbol' : 'VkSymbol';
+  if (v instanceof GChar) return 'VkChar';
+  if (v instanceof GMap) return 'VkMap';
+  if (v instanceof GGene) return 'VkGene';
+  if (v instanceof GRange) return 'VkRange';
+  if (v instanceof GFunction) return 'VkFunction';
+  if (v instanceof NativeFn) return 'VkNativeFn';
+  if (v instanceof GFuture) return 'VkFuture';
+  if (v instanceof ThreadHandle) return 'VkThread';
+  if (v instanceof ThreadMessageValue) return 'VkThreadMessage';
+  if (v instanceof GClass) return 'VkClass';
+  if (v instanceof GInstance) return 'VkInstance';
+  return 'VkUnknown';
+}
+
+/** gene-core §3.8 `typeof`. */
+export function typeOf(v: Value): string {
+  if (v === null) return 'Nil';
+  switch (typeof v) {
+    case 'boolean':
+      return 'Bool';
+    case 'number':
+      return 'Int';
+  }
+  if (Array.isArray(v)) return 'Array';
+  if (v instanceof GFloat) return 'Float';
+  if (v instanceof GString) return 'String';
+  if (v instanceof Sym) return 'Symbol';
+  if (v instanceof GMap) return 'Map';
+  if (v instanceof GGene) return 'Gene';
+  if (v instanceof GFuture) return 'Future';
+  if (v instanceof ThreadHandle) return 'Thread';
+  if (v instanceof GFunction || v instanceof NativeFn) return 'Function';
+  if (v instanceof GInstance) return v.cls.isSubclassOf(ERROR_ROOT_CLASS()) ? 'GeneException' : v.cls.name;
+  if (v instanceof GClass) return 'Class';
+  return kindName(v);
+}
+
+// Set by errors.ts to avoid an import cycle: the root of every runtime error class.
+let errorRoot: GClass | null = null;
+export function setErrorRootClass(c: GClass): void {
+  errorRoot = c;
+}
+function ERROR_ROOT_CLASS(): GClass {
+  return errorRoot!;
+}
+
+// ---- printing (gene-core §2.3, §2.4) ----
+
+/** gene-core §2.4: Nim's shortest round-trip float format. */
+export function formatFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const [mant, expStr] = Math.abs(x).toExponential().split('e');
+  const digits = mant!.replace('.', '');
+  const p = Number(expStr) + 1; // value = 0.D × 10^P
+  if (p >= -6 && p <= 17) {
+    if (p <= 0) return `${sign}0.${'0'.repeat(-p)}${digits}`;
+    if (digits.length <= p) return `${sign}${digits}${'0'.repeat(p - digits.length)}.0`;
+    return `${sign}${digits.slice(0, p)}.${digits.slice(p)}`;
+  }
+  const e = p - 1;
+  const rest = digits.length > 1 ? `.${digits.slice(1)}` : '';
+  return `${sign}${digits[0]}${rest}e${e < 0 ? '-' : '+'}${Math.abs(e)}`;
+}
+
+/** `println` form: strings and chars raw, containers show their elements in display form. */
+export function display(v: Value): string {
+  if (v instanceof GString) return v.s;
+  if (v instanceof GChar) return v.c;
+  if (Array.isArray(v)) return `[${v.map(display).join(' ')}]`;
+  if (v instanceof GMap) return printMap(v, display);
+  return repr(v);
+}
+
+/** Repr form: strings quoted, chars in single quotes; used inside genes and errors. */
+export function repr(v: Value): string {
+  if (v === null) return 'nil';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return String(v);
+  }
+  if (v instanceof GFloat) return formatFloat(v.v);
+  if (v instanceof GString) return `"${v.s}"`;
+  if (v instanceof Sym) return v.name;
+  if (v instanceof GChar) return `'${v.c}'`;
+  if (Array.isArray(v)) return `[${v.map(repr).join(' ')}]`;
+  if (v instanceof GMap) return printMap(v, repr);
+  if (v instanceof GGene) return printGene(v);
+  if (v instanceof GRange)
+    return v.explicitStep ? `${v.start}..${v.end} step ${v.step}` : `${v.start}..${v.end}`;
+  if (v instanceof GFuture)
+    return `<Future ${v.state === 'pending' ? 'FsPending' : v.state === 'success' ? 'FsSuccess' : 'FsFailure'}>`;
+  if (v instanceof ThreadHandle) return `<Thread ${v.id}>`; // THR-API.1
+  if (v === VOID) return 'void';
+  if (v instanceof NativeFn) return 'VkFunction';
+  return kindName(v);
+}
+
+function printMap(m: GMap, elem: (v: Value) => string): string {
+  if (m.entries.size === 0) return '{}';
+  const parts: string[] = [];
+  for (const [k, val] of m.entries) parts.push(`^${k} ${elem(val)}`);
+  return `{${parts.join(' ')}}`;
+}
+
+function printGene(g: GGene): string {
+  const parts = [repr(g.type)];
+  for (const [k, val] of g.props) parts.push(`^${k}`, repr(val));
+  for (const c of g.children) parts.push(repr(c));
+  return `(${parts.join(' ')})`;
+}
+
+// ---- equality (gene-core §4.3): structural and kind-strict ----
+
+export function equals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (a instanceof GFloat) return b instanceof GFloat && (a.v === b.v || (Number.isNaN(a.v) && Number.isNaN(b.v)));
+  if (a instanceof GString) return b instanceof GString && a.s === b.s;
+  if (a instanceof Sym) return b instanceof Sym && a.name === b.name;
+  if (a instanceof GChar) return b instanceof GChar && a.c === b.c;
+  if (a instanceof GMap) return b instanceof GMap && mapsEqual(a.entries, b.entries);
+  if (a instanceof GGene)
+    return (
+      b instanceof GGene &&
+      equals(a.type, b.type) &&
+      mapsEqual(a.props, b.props) &&
+      equals(a.children, b.children)
+    );
+  if (a instanceof GRange)
+    return b instanceof GRange && a.start === b.start && a.end === b.end && a.step === b.step;
+  if (a instanceof ThreadHandle) return b instanceof ThreadHandle && a.id === b.id && a.secret === b.secret;
+  return false;
+}
+
+function mapsEqual(a: Map<string, Value>, b: Map<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    if (!b.has(k) || !equals(v, b.get(k)!)) return false;
+  }
+  return true;
+}

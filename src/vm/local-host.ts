@@ -1,0 +1,81 @@
+// A host for one VM with no threads: unit tests, the REPL's fallback, and the base the thread
+// hosts extend. Output is written synchronously so it is never lost (THR-IO.1).
+import { writeSync } from 'node:fs';
+import type { SpawnSpec } from '../compiler/unit.js';
+import { geneError } from '../runtime/errors.js';
+import { failWithTimeout, settleFuture } from '../runtime/futures.js';
+import { GFuture, ThreadHandle, Value } from '../runtime/values.js';
+import type { IdleSource } from './driver.js';
+import type { VMHost } from './host.js';
+import type { VM } from './vm.js';
+
+export class LocalHost implements VMHost, IdleSource {
+  readonly threadId: number = 0;
+  /** Timers pending (sleep, sleep_async, recv ^timeout): they can still wake a wait. */
+  protected timers = new Set<NodeJS.Timeout>();
+  private readonly self = new ThreadHandle(0, 0);
+  /** Captured output instead of the process's stdout/stderr (tests). */
+  constructor(protected readonly sink?: (fd: 1 | 2, text: string) => void) {}
+
+  write(fd: 1 | 2, text: string): void {
+    if (this.sink) this.sink(fd, text);
+    else writeSync(fd, text);
+  }
+  currentThread(): ThreadHandle {
+    return this.self;
+  }
+  mainThread(): ThreadHandle {
+    return this.self;
+  }
+  spawn(_vm: VM, _spec: SpawnSpec, _pushed: Value[], _returnsFuture: boolean): Value {
+    throw geneError('ThreadInvalid', 'threads are not available in this host');
+  }
+  send(_vm: VM, _t: ThreadHandle, _payload: Value, _expectReply: boolean): Value {
+    throw geneError('ThreadInvalid', 'threads are not available in this host');
+  }
+  join(_vm: VM, _t: ThreadHandle): GFuture {
+    throw geneError('ThreadInvalid', 'threads are not available in this host');
+  }
+  threadMethod(_vm: VM, _t: ThreadHandle, method: string, _args: Value[]): Value {
+    throw geneError('MethodNotFound', `Method ${method} not found on VkThread`);
+  }
+  safepoint(_vm: VM): void {}
+  hasWork(): boolean {
+    return false;
+  }
+  recv(_vm: VM): GFuture {
+    return new GFuture();
+  }
+  keepAlive(_vm: VM): void {}
+  callbackRegistered(_vm: VM): void {}
+
+  timer(vm: VM, ms: number): GFuture {
+    const f = new GFuture();
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      settleFuture(vm, f, 'success', null);
+    }, Math.max(0, ms));
+    this.timers.add(t);
+    return f;
+  }
+  timeoutFuture(vm: VM, f: GFuture, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      failWithTimeout(vm, f, ms);
+    }, Math.max(0, ms));
+    this.timers.add(t);
+    f.onSettle.push(() => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    });
+  }
+
+  // ---- IdleSource ----
+  poll(_vm: VM): void {}
+  waitForEvent(_wake: () => void): () => void {
+    return () => {};
+  }
+  canProgress(_vm: VM, _f: GFuture): boolean {
+    return this.timers.size > 0;
+  }
+}
