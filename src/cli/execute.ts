@@ -19,7 +19,7 @@ export async function runProgram(source: string, file: string, limits: Limits): 
   const host = new LocalHost();
   const vm = new VM(host, limits);
   vm.load(unit);
-  const result = await drive(vm, vm.run(), host);
+  const result = await drive(vm, vm.run(), host, () => host.hasPendingCallbacks());
   if (result.kind === 'error') {
     host.write(2, errorLine(result.value, result.loc) + '\n');
     return 1;

@@ -249,7 +249,7 @@ export class Compiler {
     const special = headName !== undefined && SPECIAL_FORMS.has(headName);
     if (!special && first instanceof Sym) {
       if (INFIX_OPS.has(first.name)) return compileInfix(this, g);
-      if (first.name.startsWith('.') && first.name.length > 1) return this.compileMethodCall(g);
+      if (first.name.startsWith('.') && first.name.length > 1 && first.name !== '..') return this.compileMethodCall(g);
       if (first.name in ASSIGN_OPS) {
         if (g.children.length !== 2) this.fail(`${first.name} expects one value`, g);
         return this.compileAssign(head, first.name, g.children[1]!, g);

@@ -8,7 +8,7 @@ function constText(c: Constant): string {
   if (typeof c === 'object' && c !== null && 'kind' in c && (c as { kind: string }).kind === 'keys') return `keys[${(c as unknown as { keys: string[] }).keys.join(' ')}]`;
   if (typeof c === 'object' && c !== null && 'kind' in c && (c as { kind: string }).kind === 'spawn') {
     const s = c as unknown as { pushedNames: string[]; moduleNames: string[] };
-    return `<thread body; captures ${[...s.pushedNames, ...s.moduleNames].join(' ') || 'nothing'}>`;
+    return `<thread body; captures ${s.pushedNames.join(' ') || 'nothing'}; module names ${s.moduleNames.join(' ') || 'none'}>`;
   }
   return repr(c as never);
 }

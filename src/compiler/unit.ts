@@ -56,6 +56,8 @@ export interface CodeUnit {
   /** Runtime-only inline cache for LoadGlobal (never copied between threads). */
   globalCache?: (Cell | undefined)[];
   globalCacheVersion?: number;
+  /** Runtime-only: the module cells StoreGlobal/DefineGlobal write (own cells never change). */
+  storeCache?: (Cell | undefined)[];
 }
 
 export function isCodeUnit(c: unknown): c is CodeUnit {

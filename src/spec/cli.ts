@@ -1,7 +1,7 @@
 // `gene spec …`: look up reference behaviour, check spec ↔ suite consistency, write the matrix.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderMatrix, type CaseResults } from './matrix.js';
 import { checkSpec, formatRule, loadCaseHeaders, loadSpec, searchSpec, type Rule, type Spec } from './spec-index.js';
@@ -128,6 +128,10 @@ function runQuery(args: SpecArgs, io: SpecIo): number {
     io.err(`gene spec: give an anchor, a case id or words to look up\n${USAGE}\n`);
     return 2;
   }
+  if (spec.rules.length === 0) {
+    io.err(`gene spec: no rules found in ${join(args.root, 'spec')} (is --root the package root?)\n`);
+    return 1;
+  }
   const rules = searchSpec(spec, cases, query);
   if (rules.length === 0) {
     const hints = [
@@ -168,6 +172,7 @@ export async function specMain(argv: string[], io: SpecIo = processIo): Promise<
         const spec = loadSpec(args.root);
         const cases = loadCaseHeaders(args.root);
         const problems = checkSpec(spec, cases);
+        if (spec.rules.length === 0) problems.push(`no rules found in ${join(args.root, 'spec')}`);
         if (problems.length > 0) {
           io.err(problems.join('\n') + `\n${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
           return 1;

@@ -115,8 +115,7 @@ export function parseSpecText(text: string, file: string): { groups: SpecGroup[]
   const flush = (): void => {
     if (rule) {
       if (!inScenarios) rule.text = trimBlankLines(body);
-    }
-    else if (group) group.intro = trimBlankLines(body);
+    } else if (group) group.intro = trimBlankLines(body);
     body = [];
   };
 

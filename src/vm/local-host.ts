@@ -13,6 +13,9 @@ export class LocalHost implements VMHost, IdleSource {
   readonly threadId: number = 0;
   /** Timers pending (sleep, sleep_async, recv ^timeout): they can still wake a wait. */
   protected timers = new Set<NodeJS.Timeout>();
+  /** Futures of pending timers, to drain at program end (gene-core §7). */
+  protected timerFutures = new Set<GFuture>();
+  private wake: (() => void) | null = null;
   private readonly self = new ThreadHandle(0, 0);
   /** Captured output instead of the process's stdout/stderr (tests). */
   constructor(protected readonly sink?: (fd: 1 | 2, text: string) => void) {}
@@ -53,15 +56,19 @@ export class LocalHost implements VMHost, IdleSource {
     const f = new GFuture();
     const t = setTimeout(() => {
       this.timers.delete(t);
+      this.timerFutures.delete(f);
       settleFuture(vm, f, 'success', null);
+      this.wake?.();
     }, Math.max(0, ms));
     this.timers.add(t);
+    this.timerFutures.add(f);
     return f;
   }
   timeoutFuture(vm: VM, f: GFuture, ms: number): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
       failWithTimeout(vm, f, ms);
+      this.wake?.();
     }, Math.max(0, ms));
     this.timers.add(t);
     f.onSettle.push(() => {
@@ -72,8 +79,16 @@ export class LocalHost implements VMHost, IdleSource {
 
   // ---- IdleSource ----
   poll(_vm: VM): void {}
-  waitForEvent(_wake: () => void): () => void {
-    return () => {};
+  waitForEvent(wake: () => void): () => void {
+    this.wake = wake;
+    return () => {
+      this.wake = null;
+    };
+  }
+  /** At program end, stay while a pending timer has callbacks to run (gene-core §7). */
+  hasPendingCallbacks(): boolean {
+    for (const f of this.timerFutures) if (f.callbacks.length > 0) return true;
+    return false;
   }
   canProgress(_vm: VM, _f: GFuture): boolean {
     return this.timers.size > 0;

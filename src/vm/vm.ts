@@ -335,15 +335,30 @@ export class VM {
               stack[sp++] = frame.globals.lookup(frame.unit.names[code[pc++]!]!)?.v ?? VOID;
               break;
             case Op.StoreGlobal: {
-              const name = frame.unit.names[code[pc++]!]!;
-              const own = frame.globals.cells.get(name);
-              if (own !== undefined) own.v = stack[sp - 1]!;
-              else frame.globals.define(name, stack[sp - 1]!);
+              const k = code[pc++]!;
+              const unit = frame.unit;
+              const ns = frame.globals;
+              let cache = unit.storeCache;
+              if (cache === undefined) cache = unit.storeCache = new Array(unit.names.length);
+              let cell = cache[k];
+              if (cell === undefined) {
+                // Assign the nearest binding, else create it in this namespace (gene-core §3.2).
+                cell = ns.cells.get(unit.names[k]!) ?? ns.define(unit.names[k]!, null);
+                cache[k] = cell;
+              }
+              cell.v = stack[sp - 1]!;
               break;
             }
-            case Op.DefineGlobal:
-              frame.globals.define(frame.unit.names[code[pc++]!]!, stack[sp - 1]!);
+            case Op.DefineGlobal: {
+              const k = code[pc++]!;
+              const unit = frame.unit;
+              let cache = unit.storeCache;
+              if (cache === undefined) cache = unit.storeCache = new Array(unit.names.length);
+              let cell = cache[k];
+              if (cell === undefined) cell = cache[k] = frame.globals.define(unit.names[k]!, stack[sp - 1]!);
+              else cell.v = stack[sp - 1]!;
               break;
+            }
             case Op.LoadDollar: {
               const name = frame.unit.names[code[pc++]!]!;
               const v = this.dollar.get(name);

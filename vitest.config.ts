@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Thread and CLI tests start child processes and workers; two cores are shared, so keep the
+// pool small and give slow machines room.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'fuzz/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
