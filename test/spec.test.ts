@@ -337,6 +337,14 @@ describe('specMain', () => {
     expect(readFileSync(output, 'utf8')).toMatch(/demo\.join.*\| fail \|/);
   });
 
+  it('says so when the root has no spec at all', async () => {
+    const root = makeTree({ 'conformance/cases/x.gene': caseFile('x', 'X.1') });
+    const r = await run(['--root', root, 'anything']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('no rules found');
+    expect((await run(['--root', root, '--check'])).code).toBe(1);
+  });
+
   it('rejects bad usage with exit 2', async () => {
     expect((await run(['--bogus'])).code).toBe(2);
     expect((await run(['--check', 'words'])).code).toBe(2);

@@ -325,7 +325,10 @@ function compileTry(c: Compiler, g: GGene): void {
       const catchAll = name === '*' || name === '_' || !/^[A-Z]/.test(name);
       if (!catchAll) {
         fn.emit(Op.LoadEx);
-        c.compileSymbol(clause.what);
+        // An undefined class name matches nothing: the exception goes outward ([rule] §3.7).
+        const ref = fn.resolve(name);
+        if (ref.kind === 'global') fn.emit(Op.LoadGlobalOpt, fn.name_(name));
+        else fn.emitLoad(ref);
         fn.emit(Op.IsInstance);
         next = fn.emitJump(Op.JumpIfFalse);
       }

@@ -1049,6 +1049,7 @@ function futureLoc(f: GFuture): Loc | undefined {
 
 /** Class check for `catch Name` and `is` (THR-ERR.3: error kinds are classes under GeneException). */
 export function isInstanceOf(v: Value, cls: Value): boolean {
+  if (cls === VOID) return false; // an undefined class name in a catch clause
   if (!(cls instanceof GClass)) throw geneError('TypeError', `Expected a class, got ${kindName(cls)}`);
   if (v instanceof GInstance) return v.cls.isSubclassOf(cls);
   const c = classOfValue(v);
