@@ -41,13 +41,11 @@ export class VM {
   /** The wait the VM is suspended on, and the ones below it (an idle callback may suspend too). */
   wait: Wait | null = null;
   private readonly waitStack: (Wait | null)[] = [];
-  private budget: number;
 
   constructor(
     readonly host: VMHost,
     readonly limits: Limits = DEFAULT_LIMITS,
   ) {
-    this.budget = limits.safepointInterval;
     installBuiltins(this);
   }
 
@@ -228,6 +226,9 @@ export class VM {
     let pc = frame.pc;
     let sp = this.sp;
     let ip = pc;
+    // THR-CHAN.2: a real mailbox check every `interval` safepoints, counted in a local.
+    const interval = this.limits.safepointInterval;
+    let budget = interval;
     if (this.nativeWait !== null) {
       const f = this.nativeWait;
       this.nativeWait = null;
@@ -407,8 +408,8 @@ export class VM {
               pc = code[pc]!;
             // falls through: a back-edge is a safepoint
             case Op.CheckChannel:
-              if (--this.budget <= 0) {
-                this.budget = this.limits.safepointInterval;
+              if (--budget <= 0) {
+                budget = interval;
                 if (this.pendingCallbacks.length > 0 || this.host.hasWork()) {
                   frame.pc = pc;
                   this.sp = sp;
