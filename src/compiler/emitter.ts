@@ -7,6 +7,15 @@ import type { Loc } from '../runtime/values.js';
 import { OPS, Op } from './opcodes.js';
 import type { CaptureSpec, CodeUnit, Constant, KeywordParam } from './unit.js';
 
+const FUSED_WITH_INT = new Map<Op, Op>([
+  [Op.Add, Op.AddInt],
+  [Op.Sub, Op.SubInt],
+  [Op.Lt, Op.LtInt],
+  [Op.Le, Op.LeInt],
+  [Op.Gt, Op.GtInt],
+  [Op.Ge, Op.GeInt],
+]);
+
 export type VarRef =
   | { kind: 'local'; slot: number }
   | { kind: 'cell'; slot: number }
@@ -80,7 +89,26 @@ export class FnState {
   // ---- emitting ----
 
   emit(op: Op, ...operands: number[]): number {
+    const fused = FUSED_WITH_INT.get(op);
+    if (fused !== undefined && this.lastOp === Op.Int && this.lastAt >= this.labelAt) {
+      // Peephole: `Int k; Add` → `AddInt k` (nothing jumps between them).
+      const k = this.code[this.lastAt + 1]!;
+      this.code.length = this.lines.length = this.cols.length = this.lastAt;
+      this.adjust(-1);
+      return this.emitPlain(fused, [k]);
+    }
+    return this.emitPlain(op, operands);
+  }
+
+  private lastOp = -1;
+  private lastAt = -1;
+  /** Code position of the latest jump target: no fusion across it. */
+  private labelAt = 0;
+
+  private emitPlain(op: Op, operands: number[]): number {
     const at = this.code.length;
+    this.lastOp = op;
+    this.lastAt = at;
     this.code.push(op, ...operands);
     for (let i = 0; i <= operands.length; i++) {
       this.lines.push(this.loc.line);
@@ -111,9 +139,12 @@ export class FnState {
 
   patch(operandAt: number, target = this.code.length): void {
     this.code[operandAt] = target;
+    if (target === this.code.length) this.labelAt = target;
   }
 
+  /** The current position, as a jump target. */
   here(): number {
+    this.labelAt = this.code.length;
     return this.code.length;
   }
 
@@ -290,6 +321,8 @@ export class FnState {
       captures: this.upvals.map(({ fromLocal, index }) => ({ fromLocal, index })),
       globalNames: [...this.globalNames].filter((n) => !this.definedGlobals.has(n)),
       ...params,
+      fastArity:
+        params.nrequired === params.nparams && params.restSlot < 0 && params.kwParams.length === 0 ? params.nparams : -1,
     };
   }
 }

@@ -89,6 +89,12 @@ export const enum Op {
   Eq,
   Ne,
   Not,
+  AddInt,
+  SubInt,
+  LtInt,
+  LeInt,
+  GtInt,
+  GeInt,
   MakeArray,
   ArrayPush,
   ArraySpread,
@@ -187,6 +193,13 @@ export const OPS: readonly OpInfo[] = [
   op(Op.Eq, 'Eq', [], -1, 'a == b (structural, kind-strict)'),
   op(Op.Ne, 'Ne', [], -1, 'a != b'),
   op(Op.Not, 'Not', [], 0, 'not a (by truthiness)'),
+  // Fused forms of `Int k` followed by an operator (a peephole in the emitter makes them).
+  op(Op.AddInt, 'AddInt', ['int'], 0, 'a + k'),
+  op(Op.SubInt, 'SubInt', ['int'], 0, 'a - k'),
+  op(Op.LtInt, 'LtInt', ['int'], 0, 'a < k'),
+  op(Op.LeInt, 'LeInt', ['int'], 0, 'a <= k'),
+  op(Op.GtInt, 'GtInt', ['int'], 0, 'a > k'),
+  op(Op.GeInt, 'GeInt', ['int'], 0, 'a >= k'),
 
   // ---- building values ----
   op(Op.MakeArray, 'MakeArray', ['count'], null, 'pop n values into a new array'),

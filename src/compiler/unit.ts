@@ -49,6 +49,8 @@ export interface CodeUnit {
   /** Slot of `rest...`, or -1. */
   readonly restSlot: number;
   readonly kwParams: readonly KeywordParam[];
+  /** The argument count of a plain call that needs no binding work, or -1 (the VM's fast path). */
+  readonly fastArity: number;
   readonly captures: readonly CaptureSpec[];
   readonly isAsync: boolean;
   /** Module-level names this unit (and units nested in it) read or write: what a sent function "uses". */

@@ -477,7 +477,7 @@ export class VM {
               frame.pc = pc;
               if (callee instanceof GFunction) {
                 const unit = callee.unit;
-                if (argc === unit.nparams && argc === unit.nrequired && unit.restSlot < 0 && unit.kwParams.length === 0) {
+                if (argc === unit.fastArity) {
                   // Fast path: exact positional arity.
                   const newBase = sp - argc;
                   const end = newBase + unit.nlocals;
@@ -488,6 +488,21 @@ export class VM {
                   consts = frame.consts;
                   base = newBase;
                   pc = 0;
+                  // The entry safepoint, done here to save a dispatch per call (THR-CHAN.3).
+                  if (code[0] === Op.CheckChannel) {
+                    pc = 1;
+                    if (--budget <= 0) {
+                      budget = interval;
+                      if (this.pendingCallbacks.length > 0 || this.host.hasWork()) {
+                        frame.pc = pc;
+                        this.sp = sp;
+                        this.safepoint();
+                        frame = this.frames[this.depth - 1]!;
+                        ({ code, consts, base, pc } = frame);
+                        sp = this.sp;
+                      }
+                    }
+                  }
                   break;
                 }
               }
@@ -654,6 +669,48 @@ export class VM {
             case Op.Ne: {
               const b = stack[--sp]!;
               stack[sp - 1] = !equals(stack[sp - 1]!, b);
+              break;
+            }
+            case Op.AddInt: {
+              const a = stack[sp - 1]!;
+              const k = code[pc++]!;
+              if (typeof a === 'number') {
+                const r = a + k;
+                stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
+              } else stack[sp - 1] = X.add(a, k);
+              break;
+            }
+            case Op.SubInt: {
+              const a = stack[sp - 1]!;
+              const k = code[pc++]!;
+              if (typeof a === 'number') {
+                const r = a - k;
+                stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
+              } else stack[sp - 1] = X.sub(a, k);
+              break;
+            }
+            case Op.LtInt: {
+              const a = stack[sp - 1]!;
+              const k = code[pc++]!;
+              stack[sp - 1] = typeof a === 'number' ? a < k : X.compare(a, k, '<') < 0;
+              break;
+            }
+            case Op.LeInt: {
+              const a = stack[sp - 1]!;
+              const k = code[pc++]!;
+              stack[sp - 1] = typeof a === 'number' ? a <= k : X.compare(a, k, '<=') <= 0;
+              break;
+            }
+            case Op.GtInt: {
+              const a = stack[sp - 1]!;
+              const k = code[pc++]!;
+              stack[sp - 1] = typeof a === 'number' ? a > k : X.compare(a, k, '>') > 0;
+              break;
+            }
+            case Op.GeInt: {
+              const a = stack[sp - 1]!;
+              const k = code[pc++]!;
+              stack[sp - 1] = typeof a === 'number' ? a >= k : X.compare(a, k, '>=') >= 0;
               break;
             }
             case Op.Not:
