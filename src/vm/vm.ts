@@ -1076,8 +1076,9 @@ export class VM {
     return { kind: 'suspended', wait: this.wait };
   }
 
-  reportCallbackError(value: Value, loc: Loc | undefined): void {
-    this.host.write(2, `[thread ${this.host.threadId}] ${kindOf(value)}: ${messageOf(value)}${loc ? ` (at ${formatLoc(loc)})` : ''}\n`);
+  /** THR-ERR.2's line, also used for an error escaping a callback: `[thread N] Kind: message`. */
+  reportCallbackError(value: Value, _loc?: Loc): void {
+    this.host.write(2, `[thread ${this.host.threadId}] ${kindOf(value)}: ${messageOf(value)}\n`);
   }
 
   private undefinedVariable(name: string): GeneThrow {
