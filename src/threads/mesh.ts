@@ -1,0 +1,136 @@
+// The full mesh of MessageChannels (DESIGN §2): every OS thread holds a port to every other, so
+// a message never detours through thread 0. Thread 0 builds the mesh lazily as Workers start and
+// hands existing Workers their new port through their control port (the port to thread 0).
+// Ports have no 'message' listener: they are read with receiveMessageOnPort when the owner's
+// doorbell has changed (THR-CHAN.2), so they never keep the event loop alive on their own.
+import { receiveMessageOnPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
+import type { Wire } from './protocol.js';
+import { MAX_WORKERS, SlotTable } from './slots.js';
+
+interface Peer {
+  port: MessagePort;
+  gen: number;
+}
+
+/** At most this many messages are taken from one port per drain; the rest wait for the next. */
+const DRAIN_BATCH = 256;
+
+export class Mesh {
+  private readonly peers: (Peer | undefined)[] = new Array(MAX_WORKERS);
+  /** Messages for a Worker we have no port to yet (it is being started): kept in order. */
+  private readonly held = new Map<number, Wire[]>();
+  /** Messages taken from the control port while looking for a port; handled at the next drain. */
+  private readonly deferred: Wire[] = [];
+
+  constructor(
+    private readonly slots: SlotTable,
+    /** This OS thread's index: 0 for thread 0. */
+    readonly self: number,
+  ) {}
+
+  install(peer: number, gen: number, port: MessagePort): void {
+    const old = this.peers[peer];
+    if (old !== undefined && old.gen >= gen) {
+      port.close();
+      return;
+    }
+    old?.port.close();
+    port.unref();
+    this.peers[peer] = { port, gen };
+    const held = this.held.get(peer);
+    if (held !== undefined && gen === this.slots.gen(peer)) {
+      this.held.delete(peer);
+      for (const m of held) port.postMessage(m);
+      this.slots.ring(peer);
+    }
+  }
+
+  /** Forget the port to a Worker that has exited (thread 0). */
+  drop(peer: number): void {
+    this.peers[peer]?.port.close();
+    this.peers[peer] = undefined;
+    this.held.delete(peer);
+  }
+
+  has(peer: number): boolean {
+    const p = this.peers[peer];
+    return p !== undefined && p.gen === this.slots.gen(peer);
+  }
+
+  /**
+   * Post to OS thread `w` and ring its doorbell. Messages to one thread keep their order
+   * (THR-MSG.5): when there is no port yet, they are held and flushed in order when it arrives.
+   */
+  post(w: number, m: Wire, transfer?: TransferListItem[]): void {
+    if (!this.held.has(w)) {
+      if (!this.has(w) && this.self !== 0) this.lookForPorts();
+      const p = this.peers[w];
+      if (p !== undefined && p.gen === this.slots.gen(w)) {
+        p.port.postMessage(m, transfer);
+        this.slots.ring(w);
+        return;
+      }
+    }
+    let q = this.held.get(w);
+    if (q === undefined) this.held.set(w, (q = []));
+    q.push(m);
+  }
+
+  /** A Worker: read the control port now, installing new ports and keeping the rest in order. */
+  private lookForPorts(): void {
+    const control = this.peers[0];
+    if (control === undefined) return;
+    for (;;) {
+      const r = receiveMessageOnPort(control.port);
+      if (r === undefined) return;
+      const m = r.message as Wire;
+      if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+      else this.deferred.push(m);
+    }
+  }
+
+  /**
+   * Take what arrived: held-back control messages first, then the control port, then every
+   * other port. Returns true when a port still had messages (the caller should come back).
+   */
+  drain(handle: (m: Wire) => void): boolean {
+    let more = false;
+    while (this.deferred.length > 0) {
+      const m = this.deferred.shift()!;
+      if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+      else handle(m);
+    }
+    for (let w = 0; w < MAX_WORKERS; w++) {
+      const p = this.peers[w];
+      if (p === undefined) continue;
+      let n = 0;
+      for (;;) {
+        if (this.deferred.length > 0) {
+          // A handler looked for ports: what it set aside comes first.
+          const m = this.deferred.shift()!;
+          if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+          else handle(m);
+          continue;
+        }
+        if (n++ >= DRAIN_BATCH) {
+          more = true;
+          break;
+        }
+        const r = receiveMessageOnPort(p.port);
+        if (r === undefined) break;
+        const m = r.message as Wire;
+        if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+        else handle(m);
+      }
+    }
+    return more;
+  }
+
+  closeAll(): void {
+    for (let w = 0; w < MAX_WORKERS; w++) {
+      this.peers[w]?.port.close();
+      this.peers[w] = undefined;
+    }
+    this.held.clear();
+  }
+}

@@ -1,0 +1,55 @@
+// What travels over the MessagePorts between OS threads (DESIGN §2). Every payload is the
+// codec's plain form; nothing here holds a live Gene value.
+import type { MessagePort } from 'node:worker_threads';
+import type { Limits } from '../vm/host.js';
+import type { Enc, EncUnit, Encoded, Tables } from './codec.js';
+
+/** A thread's identity on the wire: slot id and secret. */
+export interface Who {
+  id: number;
+  secret: number;
+}
+
+/** THR-SPAWN: everything a Worker needs to run a thread. */
+export interface TaskSpec {
+  slot: number;
+  secret: number;
+  parent: Who;
+  /** Index of the body in `tables.u`. */
+  body: number;
+  tables: Tables;
+  /** Captured variables (`^args` first, then lexical captures): names and values. */
+  names: string[];
+  values: Enc[];
+  /** Module globals of the spawner the body uses (copied into namespace 0 of `tables`). */
+  returnsFuture: boolean;
+  /** Where the result of a spawn_return goes. */
+  replyTo: Who & { rid: number };
+}
+
+export type Wire =
+  /** Run a thread (to a Worker). */
+  | { t: 'task'; task: TaskSpec }
+  /** A message to thread `to` (THR-MSG.1). `rid` ≠ 0 when the sender waits for a reply. */
+  | { t: 'msg'; to: number; ts: number; from: number; fs: number; rid: number; p: Encoded }
+  /** A reply, a spawn_return result, or an acknowledgement, to the thread that waits for it. */
+  | { t: 'reply'; to: number; ts: number; rid: number; ok: boolean; v: Encoded }
+  /** A new mesh port to OS thread `peer` (generation `gen`), from thread 0. */
+  | { t: 'port'; peer: number; gen: number; port: MessagePort }
+  /** To thread 0: start a Worker at the reserved index `w`. */
+  | { t: 'create'; w: number }
+  /** To thread 0: terminate thread (slot, secret), then reply to (from, fs, rid). */
+  | { t: 'terminate'; slot: number; secret: number; from: number; fs: number; rid: number };
+
+/** workerData of every Worker. */
+export interface WorkerBoot {
+  sab: SharedArrayBuffer;
+  index: number;
+  gen: number;
+  limits: Limits;
+  trace: boolean;
+  /** The port to thread 0 (also the control port). */
+  control: MessagePort;
+  /** Ports to the Workers that existed when this one started. */
+  peers: { peer: number; gen: number; port: MessagePort }[];
+}

@@ -1,0 +1,549 @@
+// What thread 0 and every Worker share: the VMHost and IdleSource of a thread on the mesh.
+// Spawning, sending, replies, joins, recv, timers and the doorbell wait live here; main-host.ts
+// adds what only thread 0 does (starting and stopping Workers), worker-host.ts the task loop.
+import type { SpawnSpec } from '../compiler/unit.js';
+import { geneError, makeErrorValue, kindOf, messageOf, type ErrorKind } from '../runtime/errors.js';
+import { failWithTimeout, settleFuture, succeeded } from '../runtime/futures.js';
+import {
+  GFunction, GFuture, GInstance, GString, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, repr, str,
+} from '../runtime/values.js';
+import type { IdleSource } from '../vm/driver.js';
+import type { Limits, VMHost } from '../vm/host.js';
+import type { VM } from '../vm/vm.js';
+import { Encoder, decodeIn, encode, type Encoded } from './codec.js';
+import { Mailbox } from './mailbox.js';
+import { Mesh } from './mesh.js';
+import { trace, writeOut } from './output.js';
+import type { TaskSpec, Who, Wire } from './protocol.js';
+import { EndReason, MAIN_SECRET, SlotState, SlotTable } from './slots.js';
+
+interface Pending {
+  future: GFuture;
+  /** The thread whose end fails the Future (THR-MSG.6), or null (an acknowledgement). */
+  target: Who | null;
+}
+
+const MAIN_HANDLE = new ThreadHandle(0, MAIN_SECRET);
+
+export abstract class ThreadHost implements VMHost, IdleSource {
+  readonly mesh: Mesh;
+  protected vm: VM | null = null;
+  // ---- the thread running here now ----
+  protected slot = 0;
+  protected secret = MAIN_SECRET;
+  protected handle: ThreadHandle = MAIN_HANDLE;
+  protected box: Mailbox | null = null;
+  protected keep = false;
+  protected readonly pending = new Map<number, Pending>();
+  protected joins: { future: GFuture; id: number; secret: number }[] = [];
+  protected readonly timers = new Set<NodeJS.Timeout>();
+  private nextRid = 1;
+  // ---- the doorbell ----
+  private readonly bellIndex: number;
+  protected lastBell = -1;
+  private lastEpoch = -1;
+  private bellWait: { value: number; listeners: Set<() => void>; keepAlive: NodeJS.Timeout | null } | null = null;
+
+  constructor(
+    readonly slots: SlotTable,
+    /** This OS thread's index: 0 on the main thread. */
+    readonly index: number,
+    readonly limits: Limits,
+    protected readonly tracing: boolean,
+    protected readonly sink?: (fd: 1 | 2, text: string) => void,
+  ) {
+    this.mesh = new Mesh(slots, index);
+    this.bellIndex = slots.doorbellIndex(index);
+  }
+
+  get threadId(): number {
+    return this.slot;
+  }
+
+  protected attach(vm: VM): void {
+    if (this.vm !== vm) {
+      this.vm = vm;
+      this.box = new Mailbox(vm, () => this.slots.takeMail(this.slot));
+    }
+  }
+
+  /** THR-IO.1: straight to the process's stdout/stderr, one write per call. */
+  write(fd: 1 | 2, text: string): void {
+    if (this.sink !== undefined) this.sink(fd, text);
+    else writeOut(fd, text);
+  }
+
+  protected trace(text: string): void {
+    if (this.tracing) trace(text);
+  }
+
+  currentThread(): ThreadHandle {
+    return this.handle;
+  }
+  mainThread(): ThreadHandle {
+    return MAIN_HANDLE;
+  }
+
+  protected rid(): number {
+    return this.nextRid++;
+  }
+
+  // ---- THR-SPAWN ----
+
+  /** THR-SPAWN.1–4: copy the captures, take a slot, hand the task to a Worker. */
+  spawn(vm: VM, spec: SpawnSpec, pushed: Value[], returnsFuture: boolean): Value {
+    this.attach(vm);
+    // 1. THR-SPAWN.4: copy what the body uses first, so NotSendable changes nothing.
+    const home = vm.frames[vm.depth - 1]?.globals ?? vm.module;
+    const enc = new Encoder(vm.builtins, home);
+    const body = enc.unit(spec.body);
+    const values = pushed.map((v, i) => enc.value(v, spec.pushedNames[i] ?? 'argument'));
+    for (const name of spec.moduleNames) enc.global(home, name, name);
+    const tables = enc.finish(null).t!;
+    // 2. THR-POOL.2: the lowest free slot, or ThreadPoolExhausted.
+    const { slot, secret } = this.slots.allocate(this.slot, this.secret);
+    let future: GFuture | null = null;
+    let rid = 0;
+    if (returnsFuture) {
+      rid = this.rid();
+      future = new GFuture('spawn_return');
+      this.pending.set(rid, { future, target: { id: slot, secret } });
+    }
+    const task: TaskSpec = {
+      slot,
+      secret,
+      parent: { id: this.slot, secret: this.secret },
+      body,
+      tables,
+      names: [...spec.pushedNames],
+      values,
+      returnsFuture,
+      replyTo: { id: this.slot, secret: this.secret, rid },
+    };
+    // 3. THR-POOL.5: a warm idle Worker, or a new one.
+    let w = this.slots.claimIdleWorker();
+    if (w < 0) w = this.startWorkerFor();
+    if (w < 0) {
+      if (future !== null) this.pending.delete(rid);
+      if (this.slots.beginEnd(slot, secret)) this.slots.free(slot, EndReason.Exited);
+      throw geneError('ThreadPoolExhausted', 'Thread pool exhausted: no Worker is free while others shut down; try again after joining threads');
+    }
+    this.slots.setWorker(slot, w);
+    this.slots.setWorkerSlot(w, slot);
+    this.mesh.post(w, { t: 'task', task });
+    this.trace(`spawn ${this.slot} -> ${slot} (slot ${slot}, worker ${w}${returnsFuture ? ', spawn_return' : ''})`);
+    return future ?? new ThreadHandle(slot, secret);
+  }
+
+  /** A Worker index for a task when none is idle (thread 0 starts one; a Worker asks thread 0). */
+  protected abstract startWorkerFor(): number;
+
+  // ---- THR-MSG ----
+
+  /** THR-MSG.1/2: copy, count, post; never blocks. */
+  send(vm: VM, target: ThreadHandle, payload: Value, expectReply: boolean): Value {
+    this.attach(vm);
+    const id = target.id;
+    if (!this.slots.alive(id, target.secret)) {
+      throw geneError('ThreadInvalid', `Cannot send to ${display(target)}: the thread has ended (the handle is stale); nothing was sent`);
+    }
+    const p = encode(payload, 'payload', vm.builtins);
+    // THR-CHAN.1
+    if (!this.slots.reserveMail(id, this.limits.channelCapacity)) {
+      throw geneError(
+        'ChannelFull',
+        `The mailbox of ${display(target)} is full (${this.limits.channelCapacity} undelivered messages); nothing was sent. ` +
+          'Wait for replies before sending more, or raise --channel-capacity',
+      );
+    }
+    let future: GFuture | null = null;
+    let rid = 0;
+    if (expectReply) {
+      rid = this.rid();
+      future = new GFuture('reply');
+      this.pending.set(rid, { future, target: { id, secret: target.secret } });
+    }
+    const m: Wire = { t: 'msg', to: id, ts: target.secret, from: this.slot, fs: this.secret, rid, p };
+    if (this.tracing) this.trace(`msg ${this.slot} -> ${id} ${expectReply ? 'send_expect_reply' : 'send'} ${encodedSize(p)} bytes`);
+    if (id === this.slot) this.onWire(m);
+    else this.mesh.post(id === 0 ? 0 : this.slots.workerOf(id), m);
+    return future;
+  }
+
+  /** Send a reply (or a failure) to the thread that asked; dropped if it has ended. */
+  protected postReply(to: Who, rid: number, ok: boolean, v: Encoded): void {
+    const m: Wire = { t: 'reply', to: to.id, ts: to.secret, rid, ok, v };
+    if (this.tracing) this.trace(`reply ${this.slot} -> ${to.id} ${ok ? 'value' : 'failure'} ${encodedSize(v)} bytes`);
+    if (to.id === this.slot && to.secret === this.secret) this.onWire(m);
+    else if (to.id === 0) this.mesh.post(0, m);
+    else if (this.slots.matches(to.id, to.secret)) this.mesh.post(this.slots.workerOf(to.id), m);
+  }
+
+  /** Fail a request with an error of `kind` (the receiver ended, crashed, …). */
+  protected failRequest(to: Who, rid: number, kind: ErrorKind, message: string): void {
+    this.postReply(to, rid, false, encode(makeErrorValue(kind, message), 'reply'));
+  }
+
+  /** Handle one message from a port (or from this thread to itself). */
+  protected onWire(m: Wire): void {
+    switch (m.t) {
+      case 'msg':
+        if (m.to === this.slot && m.ts === this.secret && this.vm !== null) this.deliver(m);
+        else this.strayMessage(m);
+        return;
+      case 'reply': {
+        if (m.to !== this.slot || m.ts !== this.secret || this.vm === null) return;
+        const p = this.pending.get(m.rid);
+        if (p === undefined) return;
+        this.pending.delete(m.rid);
+        let v: Value;
+        try {
+          v = decodeIn(m.v, this.vm.builtins);
+        } catch (e) {
+          v = errorValueOf(e);
+          m.ok = false;
+        }
+        settleFuture(this.vm, p.future, m.ok ? 'success' : 'failure', v);
+        return;
+      }
+      default:
+        this.onControl(m);
+    }
+  }
+
+  protected deliver(m: Wire & { t: 'msg' }): void {
+    const vm = this.vm!;
+    let payload: Value;
+    try {
+      payload = decodeIn(m.p, vm.builtins);
+    } catch (e) {
+      this.slots.takeMail(this.slot);
+      if (m.rid !== 0) this.postReply({ id: m.from, secret: m.fs }, m.rid, false, encode(errorValueOf(e), 'reply'));
+      return;
+    }
+    this.box!.arrive(new ThreadMessageValue(payload, new ThreadHandle(m.from, m.fs), m.rid));
+  }
+
+  /** A message for a thread that is not running here (it ended): its request fails. */
+  protected strayMessage(m: Wire & { t: 'msg' }): void {
+    if (m.rid !== 0) {
+      this.failRequest({ id: m.from, secret: m.fs }, m.rid, 'ThreadExited', `<Thread ${m.to}> ended before replying`);
+    }
+  }
+
+  /** Control messages (tasks, Worker start and terminate requests, …). */
+  protected abstract onControl(m: Wire): void;
+
+  // ---- THR-JOIN ----
+
+  join(vm: VM, target: ThreadHandle): GFuture {
+    this.attach(vm);
+    if (target.id === this.slot && target.secret === this.secret) {
+      throw geneError('ThreadInvalid', `${display(target)} cannot join itself: it would wait forever`);
+    }
+    if (target.id === 0) throw geneError('ThreadInvalid', 'Thread 0 never ends while other threads run: joining it would wait forever');
+    if (!this.slots.matches(target.id, target.secret)) return succeeded(null);
+    const future = new GFuture('join');
+    this.joins.push({ future, id: target.id, secret: target.secret });
+    return future;
+  }
+
+  // ---- THR-API.2: thread handle and message methods ----
+
+  threadMethod(vm: VM, target: ThreadHandle, method: string, args: Value[]): Value {
+    this.attach(vm);
+    if ((target as unknown) instanceof ThreadMessageValue) return this.messageMethod(vm, target as unknown as ThreadMessageValue, method, args);
+    const stale = target.id !== 0 && !this.slots.matches(target.id, target.secret);
+    const staleError = (what: string) =>
+      geneError('ThreadInvalid', `Cannot ${what} ${display(target)}: the thread has ended (the handle is stale)`);
+    switch (method) {
+      case 'id':
+        return target.id;
+      case 'alive':
+        return target.id === 0 || this.slots.alive(target.id, target.secret);
+      case 'parent': {
+        if (target.id === 0) return MAIN_HANDLE;
+        if (stale) throw staleError('ask for the parent of');
+        const p = this.slots.parent(target.id);
+        return new ThreadHandle(p.id, p.secret);
+      }
+      case 'on_message': {
+        if (stale) throw staleError('register a callback on');
+        if (target.id !== this.slot || target.secret !== this.secret) {
+          throw geneError('ThreadInvalid', 'on_message registers callbacks for the current thread only: call ($thread .on_message f) in that thread');
+        }
+        const f = args[0] ?? null;
+        if (!(f instanceof GFunction || f instanceof NativeFn)) {
+          throw geneError('TypeError', `on_message expects a function, got ${kindName(f)}`);
+        }
+        this.box!.register(f);
+        return null;
+      }
+      case 'send':
+      case 'send_expect_reply':
+        return this.send(vm, target, args[0] ?? null, method === 'send_expect_reply');
+      case 'join': {
+        const f = this.join(vm, target);
+        return f.state === 'pending' ? vm.suspend({ future: f, timeoutMs: null, what: `join ${display(target)}` }) : null;
+      }
+      case 'terminate':
+        if (target.id === 0) throw geneError('ThreadInvalid', 'Thread 0 cannot be terminated: end the program instead');
+        if (stale) throw staleError('terminate');
+        return this.terminate(vm, target);
+      case 'to_s':
+        return str(display(target));
+      default:
+        throw geneError('MethodNotFound', `Method ${method} not found on VkThread`);
+    }
+  }
+
+  /** THR-LIFE.2: stop `target` at once; the caller waits until its slot is free. */
+  protected abstract terminate(vm: VM, target: ThreadHandle): Value;
+
+  private messageMethod(vm: VM, msg: ThreadMessageValue, method: string, args: Value[]): Value {
+    const sender: Who = { id: msg.sender.id, secret: msg.sender.secret };
+    switch (method) {
+      case 'message.reply': {
+        // THR-MSG.3: the first reply counts; later ones are ignored.
+        if (msg.replied) return null;
+        if (msg.replyId === 0) {
+          msg.replied = true;
+          return null;
+        }
+        const v = encode(args[0] ?? null, 'reply', vm.builtins);
+        msg.replied = true;
+        this.box?.replied(msg);
+        this.postReply(sender, msg.replyId, true, v);
+        return null;
+      }
+      case 'message.auto_reply':
+        this.box?.dispatched(msg);
+        if (msg.replyId !== 0 && !msg.replied) {
+          msg.replied = true;
+          this.box?.replied(msg);
+          this.postReply(sender, msg.replyId, true, { r: null });
+        }
+        return null;
+      case 'message.fail':
+        // THR-ERR.1: a callback's error fails the reply, as if it had happened in the sender.
+        if (msg.replyId !== 0 && !msg.replied) {
+          msg.replied = true;
+          this.box?.replied(msg);
+          this.postReply(sender, msg.replyId, false, this.remoteError(args[0] ?? null, ''));
+        }
+        return null;
+      default:
+        throw geneError('MethodNotFound', `Method ${method.replace(/^message\./, '')} not found on VkThreadMessage`);
+    }
+  }
+
+  /**
+   * THR-ERR.1: an error crossing to another thread keeps its kind and message and gains `thread`
+   * and `trace`; a thrown plain value crosses as a copy, or as a NotSendable error describing it.
+   */
+  protected remoteError(value: Value, traceText: string): Encoded {
+    if (value instanceof GInstance) {
+      const props = new Map(value.props);
+      if (!props.has('thread')) props.set('thread', this.slot);
+      if (!props.has('trace')) props.set('trace', str(traceText));
+      try {
+        return encode(new GInstance(value.cls, props), 'error');
+      } catch {
+        return encode(makeErrorValue(kindOf(value), messageOf(value), { thread: this.slot, trace: str(traceText) }), 'error');
+      }
+    }
+    try {
+      return encode(value, 'thrown value', this.vm?.builtins);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return encode(
+        makeErrorValue('NotSendable', `thread ${this.slot} threw ${kindName(value)} ${repr(value)}, which cannot be copied: ${why}`, {
+          thread: this.slot,
+          trace: str(traceText),
+        }),
+        'error',
+      );
+    }
+  }
+
+  // ---- recv, keep_alive, timers ----
+
+  recv(vm: VM): GFuture {
+    this.attach(vm);
+    return this.box!.recv();
+  }
+  keepAlive(vm: VM): void {
+    this.attach(vm);
+    if (this.slot === 0) return;
+    this.keep = true;
+    this.slots.setKeptAlive(this.slot);
+  }
+  callbackRegistered(vm: VM): void {
+    this.attach(vm);
+    this.box!.pump();
+  }
+
+  timer(vm: VM, ms: number): GFuture {
+    const f = new GFuture('timer');
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      settleFuture(vm, f, 'success', null);
+    }, Math.max(0, ms));
+    this.timers.add(t);
+    return f;
+  }
+  timeoutFuture(vm: VM, f: GFuture, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      failWithTimeout(vm, f, ms);
+    }, Math.max(0, ms));
+    this.timers.add(t);
+    f.onSettle.push(() => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    });
+  }
+  protected clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // ---- safepoints and idling (THR-CHAN.2) ----
+
+  /** One Atomics.load: has anything rung this thread's doorbell since it last looked? */
+  hasWork(): boolean {
+    return Atomics.load(this.slots.i32, this.bellIndex) !== this.lastBell;
+  }
+
+  safepoint(vm: VM): void {
+    this.poll(vm);
+  }
+
+  /** Take what arrived on the ports, then settle what waits on threads that ended. */
+  poll(vm: VM | null): void {
+    if (vm !== null) this.attach(vm);
+    const bell = Atomics.load(this.slots.i32, this.bellIndex);
+    if (bell === this.lastBell) return;
+    this.lastBell = bell;
+    // Read the epoch before draining: a thread that ended before this point sent its replies
+    // before it ended, so they are in the ports now and are taken before its Futures fail.
+    const epoch = this.slots.epoch();
+    if (this.mesh.drain((m) => this.onWire(m))) this.slots.ring(this.index);
+    if (epoch !== this.lastEpoch) {
+      this.lastEpoch = epoch;
+      this.sweepEnded();
+    }
+  }
+
+  /** THR-MSG.6 / THR-JOIN: Futures waiting on threads that have ended. */
+  protected sweepEnded(): void {
+    const vm = this.vm;
+    if (vm === null) return;
+    if (this.joins.length > 0) {
+      const still: typeof this.joins = [];
+      for (const j of this.joins) {
+        if (this.slots.matches(j.id, j.secret)) still.push(j);
+        else settleFuture(vm, j.future, 'success', null);
+      }
+      this.joins = still;
+    }
+    for (const [rid, p] of this.pending) {
+      if (p.target === null || this.slots.matches(p.target.id, p.target.secret)) continue;
+      this.pending.delete(rid);
+      settleFuture(vm, p.future, 'failure', endedError(p.target.id, this.slots.reason(p.target.id), p.future.label === 'spawn_return'));
+    }
+  }
+
+  /**
+   * Sleep until the doorbell moves away from the value last seen (no polling), holding a ref'd
+   * handle meanwhile: a pending Atomics.waitAsync does not keep Node's event loop alive.
+   */
+  waitForEvent(wake: () => void): () => void {
+    const value = this.lastBell;
+    if (Atomics.load(this.slots.i32, this.bellIndex) !== value) {
+      let live = true;
+      queueMicrotask(() => live && wake());
+      return () => (live = false);
+    }
+    let w = this.bellWait;
+    if (w === null || w.value !== value) {
+      const r = Atomics.waitAsync(this.slots.i32, this.bellIndex, value);
+      const entry = { value, listeners: new Set<() => void>(), keepAlive: null as NodeJS.Timeout | null };
+      w = this.bellWait = entry;
+      const fire = () => {
+        if (this.bellWait === entry) this.bellWait = null;
+        if (entry.keepAlive !== null) clearInterval(entry.keepAlive);
+        entry.keepAlive = null;
+        const ls = [...entry.listeners];
+        entry.listeners.clear();
+        for (const l of ls) l();
+      };
+      if (r.async) void r.value.then(fire);
+      else queueMicrotask(fire);
+    }
+    const entry = w;
+    entry.listeners.add(wake);
+    if (entry.keepAlive === null) entry.keepAlive = setInterval(() => {}, 1 << 30);
+    return () => {
+      entry.listeners.delete(wake);
+      if (entry.listeners.size === 0 && entry.keepAlive !== null) {
+        clearInterval(entry.keepAlive);
+        entry.keepAlive = null;
+      }
+    };
+  }
+
+  canProgress(_vm: VM, _f: GFuture): boolean {
+    return true;
+  }
+
+  /** Release the keep-alive handle of a pending wait (shutting down). */
+  protected releaseWait(): void {
+    const w = this.bellWait;
+    if (w?.keepAlive) clearInterval(w.keepAlive);
+    if (w) w.keepAlive = null;
+  }
+
+  /** THR-MSG.4/6: every request this thread received and did not answer fails ThreadExited. */
+  protected failOwedRequests(): void {
+    if (this.box === null) return;
+    for (const msg of this.box.owed()) {
+      msg.replied = true;
+      this.failRequest({ id: msg.sender.id, secret: msg.sender.secret }, msg.replyId, 'ThreadExited', `${display(this.handle)} ended before replying`);
+    }
+  }
+
+  /** Is this slot one that is not free (a thread lives or is being stopped there)? */
+  protected occupied(slot: number): boolean {
+    return this.slots.state(slot) !== SlotState.Free;
+  }
+}
+
+/** The error a Future gets when the thread it waits on ended without answering (THR-MSG.6). */
+export function endedError(id: number, reason: EndReason, spawnReturn: boolean): Value {
+  const what = spawnReturn ? 'before returning its result' : 'before replying';
+  switch (reason) {
+    case EndReason.Crashed:
+      return makeErrorValue('ThreadCrashed', `<Thread ${id}> crashed ${what}: its Worker died`, { thread: id });
+    case EndReason.Terminated:
+      return makeErrorValue('ThreadTerminated', `<Thread ${id}> was terminated ${what}`, { thread: id });
+    default:
+      return makeErrorValue('ThreadExited', `<Thread ${id}> ended ${what}`, { thread: id });
+  }
+}
+
+function errorValueOf(e: unknown): Value {
+  if (e instanceof Error && 'value' in e) return (e as { value: Value }).value;
+  return makeErrorValue('InternalError', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** Bytes of the encoded form (GENE_TRACE only). */
+function encodedSize(e: Encoded): number {
+  try {
+    return v8serialize(e).length;
+  } catch {
+    return -1;
+  }
+}
+import { serialize as v8serialize } from 'node:v8';
+export { GString };
