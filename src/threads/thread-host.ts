@@ -1,11 +1,12 @@
 // What thread 0 and every Worker share: the VMHost and IdleSource of a thread on the mesh.
 // Spawning, sending, replies, joins, recv, timers and the doorbell wait live here; main-host.ts
 // adds what only thread 0 does (starting and stopping Workers), worker-host.ts the task loop.
+import { serialize as v8serialize } from 'node:v8';
 import type { SpawnSpec } from '../compiler/unit.js';
 import { geneError, makeErrorValue, kindOf, messageOf, type ErrorKind } from '../runtime/errors.js';
 import { failWithTimeout, settleFuture, succeeded } from '../runtime/futures.js';
 import {
-  GFunction, GFuture, GInstance, GString, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, repr, str,
+  GFunction, GFuture, GInstance, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, repr, str,
 } from '../runtime/values.js';
 import type { IdleSource } from '../vm/driver.js';
 import type { Limits, VMHost } from '../vm/host.js';
@@ -545,5 +546,3 @@ function encodedSize(e: Encoded): number {
     return -1;
   }
 }
-import { serialize as v8serialize } from 'node:v8';
-export { GString };
