@@ -66,11 +66,3 @@ export function isCodeUnit(c: unknown): c is CodeUnit {
   return typeof c === 'object' && c !== null && (c as { kind?: unknown }).kind === 'unit';
 }
 
-/** Whether a unit (or any unit nested in it) can spawn: the CLI then warms workers at start-up. */
-export function containsSpawn(unit: CodeUnit): boolean {
-  return unit.consts.some((c) => {
-    if (typeof c !== 'object' || c === null || Array.isArray(c)) return false;
-    const kind = (c as { kind?: unknown }).kind;
-    return kind === 'spawn' || (kind === 'unit' && containsSpawn(c as CodeUnit));
-  });
-}

@@ -1,7 +1,7 @@
 // THR-MSG-COPY: the only door between threads. `encode` turns a sendable value into a plain,
 // structured-cloneable form (tagged arrays); `decode` rebuilds fresh values in the receiving VM.
 // Copy semantics and the NotSendable check live here and nowhere else.
-import type { CodeUnit, Constant, KeywordParam, CaptureSpec } from '../compiler/unit.js';
+import type { CodeUnit, Constant } from '../compiler/unit.js';
 import { allClasses } from '../runtime/classes.js';
 import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError, isErrorKind } from '../runtime/errors.js';
 import {
@@ -20,25 +20,15 @@ import type { VM } from '../vm/vm.js';
 export type Enc = null | boolean | number | string | EncTagged;
 export type EncTagged = [string, ...unknown[]];
 
-/** A CodeUnit as plain data (nested units inline). */
+/**
+ * A CodeUnit as plain data: every field of the unit except runtime-only caches, with its
+ * constants encoded (nested units inline). Int32Arrays clone as they are.
+ */
 export interface EncUnit {
-  name: string;
-  file: string;
-  code: Int32Array;
-  lines: Int32Array;
-  cols: Int32Array;
   consts: EncConst[];
-  names: string[];
-  nlocals: number;
-  nparams: number;
-  nrequired: number;
-  restSlot: number;
-  kw: KeywordParam[];
-  caps: CaptureSpec[];
-  isAsync: boolean;
-  globalNames: string[];
+  [field: string]: unknown;
 }
-export type EncConst = Enc | { u: EncUnit } | { s: { body: EncUnit; pushedNames: string[]; moduleNames: string[] } } | { k: string[] };
+export type EncConst = Enc | { u: EncUnit } | { s: { body: EncUnit; [field: string]: unknown } } | { o: Record<string, unknown> };
 
 /** The graph part of a message: functions, their cells, units and global namespaces. */
 export interface Tables {
@@ -306,72 +296,45 @@ function lookupNative(builtins: Namespace, name: string): Value | undefined {
 
 const unitCache = new WeakMap<CodeUnit, EncUnit>();
 
+/** Fields a CodeUnit fills in at run time (inline caches): never copied between threads. */
+const RUNTIME_ONLY = /Cache|CacheVersion$/;
+
 /** A CodeUnit as plain data (cached: units are immutable). */
 export function encodeUnit(u: CodeUnit): EncUnit {
   let e = unitCache.get(u);
   if (e !== undefined) return e;
-  e = {
-    name: u.name,
-    file: u.file,
-    code: u.code,
-    lines: u.lines,
-    cols: u.cols,
-    consts: u.consts.map(encodeConst),
-    names: [...u.names],
-    nlocals: u.nlocals,
-    nparams: u.nparams,
-    nrequired: u.nrequired,
-    restSlot: u.restSlot,
-    kw: u.kwParams.map((p) => ({ ...p })),
-    caps: u.captures.map((c) => ({ ...c })),
-    isAsync: u.isAsync,
-    globalNames: [...u.globalNames],
-  };
-  unitCache.set(u, e);
-  return e;
+  const out: EncUnit = { consts: u.consts.map(encodeConst) };
+  for (const [k, v] of Object.entries(u)) {
+    if (k === 'consts' || k === 'kind' || RUNTIME_ONLY.test(k)) continue;
+    out[k] = v;
+  }
+  unitCache.set(u, out);
+  return out;
 }
 
 function encodeConst(c: Constant): EncConst {
-  if (typeof c === 'object' && c !== null && !Array.isArray(c) && 'kind' in c) {
-    const k = (c as { kind: unknown }).kind;
+  if (typeof c === 'object' && c !== null && Object.getPrototypeOf(c) === Object.prototype) {
+    const k = (c as { kind?: unknown }).kind;
     if (k === 'unit') return { u: encodeUnit(c as CodeUnit) };
-    if (k === 'spawn') {
-      const s = c as { body: CodeUnit; pushedNames: readonly string[]; moduleNames: readonly string[] };
-      return { s: { body: encodeUnit(s.body), pushedNames: [...s.pushedNames], moduleNames: [...s.moduleNames] } };
-    }
-    if (k === 'keys') return { k: [...(c as { keys: readonly string[] }).keys] };
+    if (k === 'spawn') return { s: { ...(c as object), body: encodeUnit((c as { body: CodeUnit }).body) } };
+    // Other plain compiler records (key lists): plain data already.
+    return { o: c as Record<string, unknown> };
   }
-  const e = new Encoder();
-  const r = e.value(c as Value, '<constant>');
-  return r;
+  return new Encoder().value(c as Value, '<constant>');
 }
 
 export function decodeUnit(e: EncUnit, builtins: Namespace): CodeUnit {
-  return {
-    kind: 'unit',
-    name: e.name,
-    file: e.file,
-    code: e.code,
-    lines: e.lines,
-    cols: e.cols,
-    consts: e.consts.map((c) => decodeConst(c, builtins)),
-    names: e.names,
-    nlocals: e.nlocals,
-    nparams: e.nparams,
-    nrequired: e.nrequired,
-    restSlot: e.restSlot,
-    kwParams: e.kw,
-    captures: e.caps,
-    isAsync: e.isAsync,
-    globalNames: e.globalNames,
-  };
+  const u: Record<string, unknown> = { kind: 'unit' };
+  for (const k of Object.keys(e)) if (k !== 'consts') u[k] = e[k];
+  u.consts = e.consts.map((c) => decodeConst(c, builtins));
+  return u as unknown as CodeUnit;
 }
 
 function decodeConst(c: EncConst, builtins: Namespace): Constant {
   if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
     if ('u' in c) return decodeUnit(c.u, builtins);
-    if ('s' in c) return { kind: 'spawn', body: decodeUnit(c.s.body, builtins), pushedNames: c.s.pushedNames, moduleNames: c.s.moduleNames };
-    if ('k' in c) return { kind: 'keys', keys: c.k };
+    if ('s' in c) return { ...c.s, body: decodeUnit(c.s.body, builtins) } as unknown as Constant;
+    return c.o as unknown as Constant;
   }
   return new Decoder(builtins).value(c as Enc);
 }

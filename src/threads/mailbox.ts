@@ -75,7 +75,8 @@ export class Mailbox {
       const msg = this.queue.shift()!;
       this.taken();
       this.inflight = msg;
-      this.vm.scheduleCallback(preludeFunction(this.vm, 'dispatch_message'), [this.callbacks.slice(), msg]);
+      // The live list: callbacks registered before the dispatch runs see this message too.
+      this.vm.scheduleCallback(preludeFunction(this.vm, 'dispatch_message'), [this.callbacks, msg]);
     }
   }
 

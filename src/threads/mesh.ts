@@ -14,6 +14,8 @@ interface Peer {
 
 /** At most this many messages are taken from one port per drain; the rest wait for the next. */
 const DRAIN_BATCH = 256;
+/** At most this many messages wait in the outbox for one target. */
+const OUTBOX_BATCH = 128;
 
 export class Mesh {
   private readonly peers: (Peer | undefined)[] = new Array(MAX_WORKERS);
@@ -21,6 +23,13 @@ export class Mesh {
   private readonly held = new Map<number, Wire[]>();
   /** Messages taken from the control port while looking for a port; handled at the next drain. */
   private readonly deferred: Wire[] = [];
+  /** Messages sent by the running VM, per target, not posted yet (see `send`). */
+  private readonly outbox = new Map<number, Wire[]>();
+  /** Something waits in the outbox: the next safepoint (or microtask) posts it. */
+  pendingOut = false;
+  private flushQueued = false;
+  /** A message went out directly since the last flush: the next ones wait in the outbox. */
+  private burst = false;
 
   constructor(
     private readonly slots: SlotTable,
@@ -76,6 +85,51 @@ export class Mesh {
     q.push(m);
   }
 
+  /**
+   * Send to OS thread `w` in order with everything else this thread sends there, batched: the
+   * messages a running VM sends between two safepoints go out as one postMessage and one ring
+   * (THR-PERF throughput). The outbox is posted at the next safepoint, before this thread idles,
+   * or at the latest in a microtask (when the send came from an event-loop callback).
+   */
+  send(w: number, m: Wire): void {
+    let q = this.outbox.get(w);
+    if (!this.burst && (q === undefined || q.length === 0)) {
+      // The first message since the last flush goes out at once (latency); the ones that
+      // follow it before the next safepoint are batched (throughput).
+      this.burst = true;
+      this.post(w, m);
+      this.queueFlush();
+      return;
+    }
+    if (q === undefined) this.outbox.set(w, (q = []));
+    q.push(m);
+    this.pendingOut = true;
+    if (q.length >= OUTBOX_BATCH) this.flushTo(w, q);
+    this.queueFlush();
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  /** Post everything in the outbox now. */
+  flush(): void {
+    this.burst = false;
+    if (!this.pendingOut) return;
+    this.pendingOut = false;
+    for (const [w, q] of this.outbox) if (q.length > 0) this.flushTo(w, q);
+  }
+
+  private flushTo(w: number, q: Wire[]): void {
+    const ms = q.splice(0, q.length);
+    this.post(w, ms.length === 1 ? ms[0]! : { t: 'batch', ms });
+  }
+
   /** A Worker: read the control port now, installing new ports and keeping the rest in order. */
   private lookForPorts(): void {
     const control = this.peers[0];
@@ -95,11 +149,7 @@ export class Mesh {
    */
   drain(handle: (m: Wire) => void): boolean {
     let more = false;
-    while (this.deferred.length > 0) {
-      const m = this.deferred.shift()!;
-      if (m.t === 'port') this.install(m.peer, m.gen, m.port);
-      else handle(m);
-    }
+    while (this.deferred.length > 0) this.take(this.deferred.shift()!, handle);
     for (let w = 0; w < MAX_WORKERS; w++) {
       const p = this.peers[w];
       if (p === undefined) continue;
@@ -107,9 +157,7 @@ export class Mesh {
       for (;;) {
         if (this.deferred.length > 0) {
           // A handler looked for ports: what it set aside comes first.
-          const m = this.deferred.shift()!;
-          if (m.t === 'port') this.install(m.peer, m.gen, m.port);
-          else handle(m);
+          this.take(this.deferred.shift()!, handle);
           continue;
         }
         if (n++ >= DRAIN_BATCH) {
@@ -118,15 +166,21 @@ export class Mesh {
         }
         const r = receiveMessageOnPort(p.port);
         if (r === undefined) break;
-        const m = r.message as Wire;
-        if (m.t === 'port') this.install(m.peer, m.gen, m.port);
-        else handle(m);
+        this.take(r.message as Wire, handle);
       }
     }
     return more;
   }
 
+  private take(m: Wire, handle: (m: Wire) => void): void {
+    if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+    else if (m.t === 'batch') for (const x of m.ms) handle(x);
+    else handle(m);
+  }
+
   closeAll(): void {
+    this.outbox.clear();
+    this.pendingOut = false;
     for (let w = 0; w < MAX_WORKERS; w++) {
       this.peers[w]?.port.close();
       this.peers[w] = undefined;

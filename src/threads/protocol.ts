@@ -2,7 +2,7 @@
 // codec's plain form; nothing here holds a live Gene value.
 import type { MessagePort } from 'node:worker_threads';
 import type { Limits } from '../vm/host.js';
-import type { Enc, EncUnit, Encoded, Tables } from './codec.js';
+import type { Enc, Encoded, Tables } from './codec.js';
 
 /** A thread's identity on the wire: slot id and secret. */
 export interface Who {
@@ -17,11 +17,15 @@ export interface TaskSpec {
   parent: Who;
   /** Index of the body in `tables.u`. */
   body: number;
+  /**
+   * The copied graph: units, functions, cells, and namespace 0 = the spawner's module globals
+   * the body uses (THR-SPAWN.4), which become the thread's module variables.
+   */
   tables: Tables;
   /** Captured variables (`^args` first, then lexical captures): names and values. */
   names: string[];
   values: Enc[];
-  /** Module globals of the spawner the body uses (copied into namespace 0 of `tables`). */
+  /** spawn_return: the body's value goes back to `replyTo`. */
   returnsFuture: boolean;
   /** Where the result of a spawn_return goes. */
   replyTo: Who & { rid: number };
@@ -39,7 +43,9 @@ export type Wire =
   /** To thread 0: start a Worker at the reserved index `w`. */
   | { t: 'create'; w: number }
   /** To thread 0: terminate thread (slot, secret), then reply to (from, fs, rid). */
-  | { t: 'terminate'; slot: number; secret: number; from: number; fs: number; rid: number };
+  | { t: 'terminate'; slot: number; secret: number; from: number; fs: number; rid: number }
+  /** Several of the above from one sender, in order (one postMessage, one doorbell ring). */
+  | { t: 'batch'; ms: Wire[] };
 
 /** workerData of every Worker. */
 export interface WorkerBoot {

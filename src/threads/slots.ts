@@ -55,18 +55,27 @@ const W_STATE = 0;
 const W_DOORBELL = 1;
 const W_GEN = 2;
 const W_SLOT = 3;
-const WORKER_WORDS = 4;
+const W_SLEEPING = 4;
+const W_WATCHING = 5;
+const WORKER_WORDS = 6;
 const SLOT_BASE = HEADER;
 const WORKER_BASE = SLOT_BASE + MAX_SLOTS * SLOT_WORDS;
 const TOTAL_WORDS = WORKER_BASE + MAX_WORKERS * WORKER_WORDS;
 
 const TWO_32 = 2 ** 32;
 
-/** THR-SECRET.1: 48 random bits from a CSPRNG. */
+const randomPool = new Uint32Array(128);
+let randomNext = randomPool.length;
+
+/** THR-SECRET.1: 48 random bits from a CSPRNG (drawn in batches: a slot frees often). */
 export function randomSecret(): number {
-  const w = new Uint32Array(2);
-  webcrypto.getRandomValues(w);
-  return (w[0]! & 0xffff) * TWO_32 + w[1]!;
+  if (randomNext + 2 > randomPool.length) {
+    webcrypto.getRandomValues(randomPool);
+    randomNext = 0;
+  }
+  const hi = randomPool[randomNext++]! & 0xffff;
+  const lo = randomPool[randomNext++]!;
+  return hi * TWO_32 + lo;
 }
 
 /** Thread 0's fixed secret: its handle stays valid for the whole process (THR-MAIN.1). */
@@ -192,8 +201,10 @@ export class SlotTable {
     Atomics.store(this.i32, this.s(slot, S_KEEP), 0);
     Atomics.store(this.i32, this.s(slot, S_MAIL), 0);
     Atomics.store(this.i32, this.s(slot, S_WORKER), 0);
-    Atomics.store(this.i32, this.s(slot, S_STATE), SlotState.Free);
+    // The epoch moves before the slot reads as free: whoever sees it free also sees the epoch
+    // changed (THR-LIFE.5 never mistakes a thread that just ended for a deadlock).
     Atomics.add(this.i32, H_EPOCH, 1);
+    Atomics.store(this.i32, this.s(slot, S_STATE), SlotState.Free);
   }
 
   epoch(): number {
@@ -244,10 +255,16 @@ export class SlotTable {
     }
     return -1;
   }
-  /** Take a free Worker index (for a Worker thread 0 is about to start), or -1. */
+  /**
+   * Take a free Worker index (for a Worker thread 0 is about to start), or -1. Its generation
+   * moves on at once, so nobody posts to the port of the Worker that had the index before.
+   */
   reserveWorkerIndex(state: WorkerState): number {
     for (let w = 1; w < MAX_WORKERS; w++) {
-      if (this.casWorkerState(w, WorkerState.Free, state)) return w;
+      if (this.casWorkerState(w, WorkerState.Free, state)) {
+        Atomics.add(this.i32, this.w(w, W_GEN), 1);
+        return w;
+      }
     }
     return -1;
   }
@@ -266,9 +283,6 @@ export class SlotTable {
   gen(w: number): number {
     return Atomics.load(this.i32, this.w(w, W_GEN));
   }
-  bumpGen(w: number): number {
-    return Atomics.add(this.i32, this.w(w, W_GEN), 1) + 1;
-  }
 
   // ---- doorbells ----
   /** Index of OS thread w's doorbell word in `i32` (for Atomics.waitAsync). */
@@ -278,18 +292,34 @@ export class SlotTable {
   doorbell(w: number): number {
     return Atomics.load(this.i32, this.w(w, W_DOORBELL));
   }
-  /** Tell OS thread w that something concerns it: mail, a reply, a control message, an end. */
+  /**
+   * Tell OS thread w that something concerns it: mail, a reply, a control message, an end.
+   * The notify (a wake-up) is paid only when w sleeps on its doorbell: w raises its sleeping
+   * flag before it checks the doorbell and waits, and we move the doorbell before we read the
+   * flag, so one of the two always sees the other (sequentially consistent Atomics).
+   */
   ring(w: number): void {
     const i = this.w(w, W_DOORBELL);
     Atomics.add(this.i32, i, 1);
-    Atomics.notify(this.i32, i);
+    if (Atomics.load(this.i32, this.w(w, W_SLEEPING)) !== 0) Atomics.notify(this.i32, i);
   }
-  /** Ring thread 0 and every started Worker (a thread ended: THR-MSG.6, THR-JOIN). */
+  /** OS thread w is about to sleep on its doorbell (or has woken up). */
+  setSleeping(w: number, sleeping: boolean): void {
+    Atomics.store(this.i32, this.w(w, W_SLEEPING), sleeping ? 1 : 0);
+  }
+  /**
+   * OS thread w waits on some thread's end (a join, a reply, a spawn_return result): it must be
+   * rung when any thread ends. Threads that wait on nobody are left asleep.
+   */
+  setWatching(w: number, watching: boolean): void {
+    Atomics.store(this.i32, this.w(w, W_WATCHING), watching ? 1 : 0);
+  }
+  /** A thread ended (THR-MSG.6, THR-JOIN): ring thread 0 and every Worker that waits on an end. */
   ringAll(): void {
     this.ring(0);
     for (let w = 1; w < MAX_WORKERS; w++) {
-      const s = this.workerState(w);
-      if (s === WorkerState.Idle || s === WorkerState.Busy) this.ring(w);
+      if (Atomics.load(this.i32, this.w(w, W_WATCHING)) !== 0) this.ring(w);
     }
   }
+
 }

@@ -3,25 +3,33 @@
 // adds what only thread 0 does (starting and stopping Workers), worker-host.ts the task loop.
 import { serialize as v8serialize } from 'node:v8';
 import type { SpawnSpec } from '../compiler/unit.js';
-import { geneError, makeErrorValue, kindOf, messageOf, type ErrorKind } from '../runtime/errors.js';
+import { geneError, makeErrorValue, type ErrorKind } from '../runtime/errors.js';
 import { failWithTimeout, settleFuture, succeeded } from '../runtime/futures.js';
 import {
-  GFunction, GFuture, GInstance, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, repr, str,
+  GFunction, GFuture, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, str,
 } from '../runtime/values.js';
 import type { IdleSource } from '../vm/driver.js';
 import type { Limits, VMHost } from '../vm/host.js';
 import type { VM } from '../vm/vm.js';
 import { Encoder, decodeIn, encode, type Encoded } from './codec.js';
+import { Doorbell } from './doorbell.js';
 import { Mailbox } from './mailbox.js';
 import { Mesh } from './mesh.js';
 import { trace, writeOut } from './output.js';
 import type { TaskSpec, Who, Wire } from './protocol.js';
-import { EndReason, MAIN_SECRET, SlotState, SlotTable } from './slots.js';
+import { endedError, errorValueOf, remoteError } from './remote-errors.js';
+import { EndReason, MAIN_SECRET, SlotTable } from './slots.js';
 
 interface Pending {
   future: GFuture;
   /** The thread whose end fails the Future (THR-MSG.6), or null (an acknowledgement). */
   target: Who | null;
+  /**
+   * THR-POOL.4: a spawn_return Future settles only once its thread has ended (slot free), so
+   * a result that arrives first is kept here until then.
+   */
+  untilEnded?: boolean;
+  result?: { ok: boolean; value: Value };
 }
 
 const MAIN_HANDLE = new ThreadHandle(0, MAIN_SECRET);
@@ -38,12 +46,12 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   protected readonly pending = new Map<number, Pending>();
   protected joins: { future: GFuture; id: number; secret: number }[] = [];
   protected readonly timers = new Set<NodeJS.Timeout>();
+  /** Futures of pending timers: while one has callbacks, the program is not done (gene-core §7). */
+  protected readonly timerFutures = new Set<GFuture>();
   private nextRid = 1;
-  // ---- the doorbell ----
-  private readonly bellIndex: number;
-  protected lastBell = -1;
-  private lastEpoch = -1;
-  private bellWait: { value: number; listeners: Set<() => void>; keepAlive: NodeJS.Timeout | null } | null = null;
+  // ---- the doorbell and the ended epoch ----
+  protected readonly bell: Doorbell;
+  protected lastEpoch = -1;
 
   constructor(
     readonly slots: SlotTable,
@@ -54,7 +62,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     protected readonly sink?: (fd: 1 | 2, text: string) => void,
   ) {
     this.mesh = new Mesh(slots, index);
-    this.bellIndex = slots.doorbellIndex(index);
+    this.bell = new Doorbell(slots, index);
   }
 
   get threadId(): number {
@@ -108,7 +116,8 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     if (returnsFuture) {
       rid = this.rid();
       future = new GFuture('spawn_return');
-      this.pending.set(rid, { future, target: { id: slot, secret } });
+      this.pending.set(rid, { future, target: { id: slot, secret }, untilEnded: true });
+      this.watchEnds();
     }
     const task: TaskSpec = {
       slot,
@@ -131,7 +140,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     }
     this.slots.setWorker(slot, w);
     this.slots.setWorkerSlot(w, slot);
-    this.mesh.post(w, { t: 'task', task });
+    this.mesh.send(w, { t: 'task', task });
     this.trace(`spawn ${this.slot} -> ${slot} (slot ${slot}, worker ${w}${returnsFuture ? ', spawn_return' : ''})`);
     return future ?? new ThreadHandle(slot, secret);
   }
@@ -163,11 +172,12 @@ export abstract class ThreadHost implements VMHost, IdleSource {
       rid = this.rid();
       future = new GFuture('reply');
       this.pending.set(rid, { future, target: { id, secret: target.secret } });
+      this.watchEnds();
     }
     const m: Wire = { t: 'msg', to: id, ts: target.secret, from: this.slot, fs: this.secret, rid, p };
     if (this.tracing) this.trace(`msg ${this.slot} -> ${id} ${expectReply ? 'send_expect_reply' : 'send'} ${encodedSize(p)} bytes`);
     if (id === this.slot) this.onWire(m);
-    else this.mesh.post(id === 0 ? 0 : this.slots.workerOf(id), m);
+    else this.mesh.send(id === 0 ? 0 : this.slots.workerOf(id), m);
     return future;
   }
 
@@ -176,14 +186,23 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     const m: Wire = { t: 'reply', to: to.id, ts: to.secret, rid, ok, v };
     if (this.tracing) this.trace(`reply ${this.slot} -> ${to.id} ${ok ? 'value' : 'failure'} ${encodedSize(v)} bytes`);
     if (to.id === this.slot && to.secret === this.secret) this.onWire(m);
-    else if (to.id === 0) this.mesh.post(0, m);
-    else if (this.slots.matches(to.id, to.secret)) this.mesh.post(this.slots.workerOf(to.id), m);
+    else if (to.id === 0) this.mesh.send(0, m);
+    else if (this.slots.matches(to.id, to.secret)) this.mesh.send(this.slots.workerOf(to.id), m);
   }
 
   /** Fail a request with an error of `kind` (the receiver ended, crashed, …). */
   protected failRequest(to: Who, rid: number, kind: ErrorKind, message: string): void {
     this.postReply(to, rid, false, encode(makeErrorValue(kind, message), 'reply'));
   }
+
+  /** One message from a port; a failure in the runtime itself is reported, never loses the rest. */
+  private readonly handleWire = (m: Wire): void => {
+    try {
+      this.onWire(m);
+    } catch (e) {
+      this.write(2, `[thread ${this.slot}] InternalError: while handling a '${m.t}' message: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    }
+  };
 
   /** Handle one message from a port (or from this thread to itself). */
   protected onWire(m: Wire): void {
@@ -195,8 +214,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
       case 'reply': {
         if (m.to !== this.slot || m.ts !== this.secret || this.vm === null) return;
         const p = this.pending.get(m.rid);
-        if (p === undefined) return;
-        this.pending.delete(m.rid);
+        if (p === undefined || p.result !== undefined) return;
         let v: Value;
         try {
           v = decodeIn(m.v, this.vm.builtins);
@@ -204,6 +222,11 @@ export abstract class ThreadHost implements VMHost, IdleSource {
           v = errorValueOf(e);
           m.ok = false;
         }
+        if (p.untilEnded && p.target !== null && this.slots.matches(p.target.id, p.target.secret)) {
+          p.result = { ok: m.ok, value: v };
+          return;
+        }
+        this.pending.delete(m.rid);
         settleFuture(this.vm, p.future, m.ok ? 'success' : 'failure', v);
         return;
       }
@@ -246,6 +269,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     if (!this.slots.matches(target.id, target.secret)) return succeeded(null);
     const future = new GFuture('join');
     this.joins.push({ future, id: target.id, secret: target.secret });
+    this.watchEnds();
     return future;
   }
 
@@ -338,33 +362,9 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     }
   }
 
-  /**
-   * THR-ERR.1: an error crossing to another thread keeps its kind and message and gains `thread`
-   * and `trace`; a thrown plain value crosses as a copy, or as a NotSendable error describing it.
-   */
+  /** THR-ERR.1: an error as it crosses to another thread (with `thread` and `trace`). */
   protected remoteError(value: Value, traceText: string): Encoded {
-    if (value instanceof GInstance) {
-      const props = new Map(value.props);
-      if (!props.has('thread')) props.set('thread', this.slot);
-      if (!props.has('trace')) props.set('trace', str(traceText));
-      try {
-        return encode(new GInstance(value.cls, props), 'error');
-      } catch {
-        return encode(makeErrorValue(kindOf(value), messageOf(value), { thread: this.slot, trace: str(traceText) }), 'error');
-      }
-    }
-    try {
-      return encode(value, 'thrown value', this.vm?.builtins);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      return encode(
-        makeErrorValue('NotSendable', `thread ${this.slot} threw ${kindName(value)} ${repr(value)}, which cannot be copied: ${why}`, {
-          thread: this.slot,
-          trace: str(traceText),
-        }),
-        'error',
-      );
-    }
+    return remoteError(value, this.slot, traceText, this.vm?.builtins);
   }
 
   // ---- recv, keep_alive, timers ----
@@ -378,6 +378,8 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     if (this.slot === 0) return;
     this.keep = true;
     this.slots.setKeptAlive(this.slot);
+    this.slots.ring(0); // thread 0 may be waiting for this thread at the end of the program
+
   }
   callbackRegistered(vm: VM): void {
     this.attach(vm);
@@ -386,9 +388,12 @@ export abstract class ThreadHost implements VMHost, IdleSource {
 
   timer(vm: VM, ms: number): GFuture {
     const f = new GFuture('timer');
+    this.timerFutures.add(f);
     const t = setTimeout(() => {
       this.timers.delete(t);
+      this.timerFutures.delete(f);
       settleFuture(vm, f, 'success', null);
+      this.slots.ring(this.index); // wake an idle VM: the settled Future may have callbacks
     }, Math.max(0, ms));
     this.timers.add(t);
     return f;
@@ -397,6 +402,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     const t = setTimeout(() => {
       this.timers.delete(t);
       failWithTimeout(vm, f, ms);
+      this.slots.ring(this.index);
     }, Math.max(0, ms));
     this.timers.add(t);
     f.onSettle.push(() => {
@@ -407,13 +413,20 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   protected clearTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.timerFutures.clear();
+  }
+
+  /** A pending timer will run callbacks when it fires: the program waits for it. */
+  protected timerCallbacksPending(): boolean {
+    for (const f of this.timerFutures) if (f.callbacks.length > 0) return true;
+    return false;
   }
 
   // ---- safepoints and idling (THR-CHAN.2) ----
 
-  /** One Atomics.load: has anything rung this thread's doorbell since it last looked? */
+  /** One Atomics.load: has anything rung this thread's doorbell since it last looked? (Or is there mail to post?) */
   hasWork(): boolean {
-    return Atomics.load(this.slots.i32, this.bellIndex) !== this.lastBell;
+    return this.mesh.pendingOut || this.bell.rung();
   }
 
   safepoint(vm: VM): void {
@@ -423,75 +436,76 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   /** Take what arrived on the ports, then settle what waits on threads that ended. */
   poll(vm: VM | null): void {
     if (vm !== null) this.attach(vm);
-    const bell = Atomics.load(this.slots.i32, this.bellIndex);
-    if (bell === this.lastBell) return;
-    this.lastBell = bell;
-    // Read the epoch before draining: a thread that ended before this point sent its replies
-    // before it ended, so they are in the ports now and are taken before its Futures fail.
+    this.mesh.flush();
+    if (!this.bell.take()) return;
+    // THR-MSG.6: see which awaited threads have ended *before* draining. A thread posts its
+    // replies before its slot frees, so theirs are in the ports now and are taken first; a
+    // thread that ends during the drain is swept at the next poll (its end rings us again).
     const epoch = this.slots.epoch();
-    if (this.mesh.drain((m) => this.onWire(m))) this.slots.ring(this.index);
-    if (epoch !== this.lastEpoch) {
+    const ended = epoch !== this.lastEpoch ? this.endedTargets() : null;
+    if (this.mesh.drain(this.handleWire)) this.slots.ring(this.index);
+    if (ended !== null) {
       this.lastEpoch = epoch;
-      this.sweepEnded();
+      this.sweepEnded(ended);
     }
   }
 
-  /** THR-MSG.6 / THR-JOIN: Futures waiting on threads that have ended. */
-  protected sweepEnded(): void {
+  /** The joins and pending replies whose thread has ended (its handle went stale), and why. */
+  private endedTargets(): Map<object, EndReason> {
+    const out = new Map<object, EndReason>();
+    for (const j of this.joins) if (!this.slots.matches(j.id, j.secret)) out.set(j, EndReason.Exited);
+    for (const p of this.pending.values()) {
+      if (p.target !== null && !this.slots.matches(p.target.id, p.target.secret)) out.set(p, this.slots.reason(p.target.id));
+    }
+    return out;
+  }
+
+  /**
+   * This thread now waits on another's end: ask to be rung when threads end. A thread that
+   * ended before the flag was up moved the epoch first, so seeing the epoch unchanged here
+   * means its ring will come; otherwise ring ourselves to sweep at the next poll.
+   */
+  protected watchEnds(): void {
+    if (this.watching) return;
+    this.watching = true;
+    this.slots.setWatching(this.index, true);
+    if (this.slots.epoch() !== this.lastEpoch) this.slots.ring(this.index);
+  }
+  private watching = false;
+
+  /** THR-MSG.6 / THR-JOIN: settle the Futures waiting on threads that have ended. */
+  protected sweepEnded(ended: Map<object, EndReason>): void {
     const vm = this.vm;
     if (vm === null) return;
     if (this.joins.length > 0) {
       const still: typeof this.joins = [];
       for (const j of this.joins) {
-        if (this.slots.matches(j.id, j.secret)) still.push(j);
-        else settleFuture(vm, j.future, 'success', null);
+        if (ended.has(j)) settleFuture(vm, j.future, 'success', null);
+        else still.push(j);
       }
       this.joins = still;
     }
     for (const [rid, p] of this.pending) {
-      if (p.target === null || this.slots.matches(p.target.id, p.target.secret)) continue;
+      if (!ended.has(p) || p.target === null) continue;
       this.pending.delete(rid);
-      settleFuture(vm, p.future, 'failure', endedError(p.target.id, this.slots.reason(p.target.id), p.future.label === 'spawn_return'));
+      if (p.result !== undefined) settleFuture(vm, p.future, p.result.ok ? 'success' : 'failure', p.result.value);
+      else settleFuture(vm, p.future, 'failure', endedError(p.target.id, ended.get(p)!, p.untilEnded === true));
     }
+    this.unwatchIfIdle();
   }
 
-  /**
-   * Sleep until the doorbell moves away from the value last seen (no polling), holding a ref'd
-   * handle meanwhile: a pending Atomics.waitAsync does not keep Node's event loop alive.
-   */
+  /** Lower the watching flag when nothing waits on another thread's end any more. */
+  protected unwatchIfIdle(): void {
+    if (!this.watching || this.joins.length > 0) return;
+    for (const p of this.pending.values()) if (p.target !== null) return;
+    this.watching = false;
+    this.slots.setWatching(this.index, false);
+  }
+
+  /** Sleep until the doorbell rings (posting the outbox first): never a polling loop. */
   waitForEvent(wake: () => void): () => void {
-    const value = this.lastBell;
-    if (Atomics.load(this.slots.i32, this.bellIndex) !== value) {
-      let live = true;
-      queueMicrotask(() => live && wake());
-      return () => (live = false);
-    }
-    let w = this.bellWait;
-    if (w === null || w.value !== value) {
-      const r = Atomics.waitAsync(this.slots.i32, this.bellIndex, value);
-      const entry = { value, listeners: new Set<() => void>(), keepAlive: null as NodeJS.Timeout | null };
-      w = this.bellWait = entry;
-      const fire = () => {
-        if (this.bellWait === entry) this.bellWait = null;
-        if (entry.keepAlive !== null) clearInterval(entry.keepAlive);
-        entry.keepAlive = null;
-        const ls = [...entry.listeners];
-        entry.listeners.clear();
-        for (const l of ls) l();
-      };
-      if (r.async) void r.value.then(fire);
-      else queueMicrotask(fire);
-    }
-    const entry = w;
-    entry.listeners.add(wake);
-    if (entry.keepAlive === null) entry.keepAlive = setInterval(() => {}, 1 << 30);
-    return () => {
-      entry.listeners.delete(wake);
-      if (entry.listeners.size === 0 && entry.keepAlive !== null) {
-        clearInterval(entry.keepAlive);
-        entry.keepAlive = null;
-      }
-    };
+    this.mesh.flush();
+    return this.bell.wait(wake);
   }
 
   canProgress(_vm: VM, _f: GFuture): boolean {
@@ -500,9 +514,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
 
   /** Release the keep-alive handle of a pending wait (shutting down). */
   protected releaseWait(): void {
-    const w = this.bellWait;
-    if (w?.keepAlive) clearInterval(w.keepAlive);
-    if (w) w.keepAlive = null;
+    this.bell.release();
   }
 
   /** THR-MSG.4/6: every request this thread received and did not answer fails ThreadExited. */
@@ -513,29 +525,6 @@ export abstract class ThreadHost implements VMHost, IdleSource {
       this.failRequest({ id: msg.sender.id, secret: msg.sender.secret }, msg.replyId, 'ThreadExited', `${display(this.handle)} ended before replying`);
     }
   }
-
-  /** Is this slot one that is not free (a thread lives or is being stopped there)? */
-  protected occupied(slot: number): boolean {
-    return this.slots.state(slot) !== SlotState.Free;
-  }
-}
-
-/** The error a Future gets when the thread it waits on ended without answering (THR-MSG.6). */
-export function endedError(id: number, reason: EndReason, spawnReturn: boolean): Value {
-  const what = spawnReturn ? 'before returning its result' : 'before replying';
-  switch (reason) {
-    case EndReason.Crashed:
-      return makeErrorValue('ThreadCrashed', `<Thread ${id}> crashed ${what}: its Worker died`, { thread: id });
-    case EndReason.Terminated:
-      return makeErrorValue('ThreadTerminated', `<Thread ${id}> was terminated ${what}`, { thread: id });
-    default:
-      return makeErrorValue('ThreadExited', `<Thread ${id}> ended ${what}`, { thread: id });
-  }
-}
-
-function errorValueOf(e: unknown): Value {
-  if (e instanceof Error && 'value' in e) return (e as { value: Value }).value;
-  return makeErrorValue('InternalError', `internal error: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /** Bytes of the encoded form (GENE_TRACE only). */

@@ -61,6 +61,28 @@ export class VM {
     this.sp = 1 + unit.nlocals;
   }
 
+  /**
+   * THR-RESET: forget everything of the last program (frames, handlers, callbacks, waits, module
+   * variables). Returns whether frames or handlers were left over: a leak to report (THR-RESET.2).
+   */
+  reset(): boolean {
+    const leaked = this.depth !== 0 || this.handlers.length !== 0;
+    this.depth = 0;
+    this.handlers.length = 0;
+    this.exStack.length = 0;
+    this.sp = 0;
+    this.pendingCallbacks.length = 0;
+    this.callbackDepth = 0;
+    this.wait = null;
+    this.waitStack.length = 0;
+    this.pendingWait = null;
+    this.pendingCall = null;
+    this.nativeWait = null;
+    this.pendingThrow = null;
+    this.module = new Namespace(this.builtins);
+    return leaked;
+  }
+
   /** Run until the program ends, fails, or suspends. */
   run(): RunResult {
     this.wait = null;

@@ -1,0 +1,96 @@
+// One OS thread's doorbell (DESIGN §2, THR-CHAN.2): a word in the slot table that others bump
+// when something concerns this thread. A running VM compares it with the value it last saw (one
+// Atomics.load per check); an idle one sleeps on it with Atomics.waitAsync — no polling loop.
+import type { SlotTable } from './slots.js';
+
+/** Atomics.waitAsync (ES2024; Node 20 has it, the project's lib setting is ES2022). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync.bind(Atomics);
+
+interface PendingWait {
+  value: number;
+  listeners: Set<() => void>;
+  keepAlive: NodeJS.Timeout | null;
+}
+
+export class Doorbell {
+  /** The value seen by the last `take()`: -1 first, so the first look always reads the ports. */
+  private seen = -1;
+  private readonly at: number;
+  private pending: PendingWait | null = null;
+
+  constructor(
+    private readonly slots: SlotTable,
+    private readonly index: number,
+  ) {
+    this.at = slots.doorbellIndex(index);
+  }
+
+  /** Has it rung since the last `take()`? One Atomics.load. */
+  rung(): boolean {
+    return Atomics.load(this.slots.i32, this.at) !== this.seen;
+  }
+
+  /** Note the current value; false when it has not rung since the last time. */
+  take(): boolean {
+    const v = Atomics.load(this.slots.i32, this.at);
+    if (v === this.seen) return false;
+    this.seen = v;
+    return true;
+  }
+
+  /**
+   * Sleep until the doorbell moves away from the value last taken — waiting on the exact value
+   * observed, so no ring is lost — holding a ref'd handle meanwhile: a pending Atomics.waitAsync
+   * does not keep Node's event loop alive. Returns a function that cancels the wait.
+   */
+  wait(wake: () => void): () => void {
+    const value = this.seen;
+    this.slots.setSleeping(this.index, true);
+    if (Atomics.load(this.slots.i32, this.at) !== value) {
+      this.slots.setSleeping(this.index, false);
+      let live = true;
+      queueMicrotask(() => live && wake());
+      return () => (live = false);
+    }
+    let w = this.pending;
+    if (w === null || w.value !== value) {
+      // One waitAsync per observed value; later waits on the same value share it.
+      const r = waitAsync(this.slots.i32, this.at, value);
+      const entry: PendingWait = { value, listeners: new Set(), keepAlive: null };
+      w = this.pending = entry;
+      const fire = () => {
+        // Only the current wait lowers the sleeping flag: a stale one firing late must not.
+        if (this.pending === entry) {
+          this.pending = null;
+          this.slots.setSleeping(this.index, false);
+        }
+        if (entry.keepAlive !== null) clearInterval(entry.keepAlive);
+        entry.keepAlive = null;
+        const ls = [...entry.listeners];
+        entry.listeners.clear();
+        for (const l of ls) l();
+      };
+      if (r.async) void r.value.then(fire);
+      else queueMicrotask(fire);
+    }
+    const entry = w;
+    entry.listeners.add(wake);
+    if (entry.keepAlive === null) entry.keepAlive = setInterval(() => {}, 1 << 30);
+    return () => {
+      entry.listeners.delete(wake);
+      if (entry.listeners.size === 0 && entry.keepAlive !== null) {
+        clearInterval(entry.keepAlive);
+        entry.keepAlive = null;
+      }
+    };
+  }
+
+  /** Drop the keep-alive handle of a pending wait (shutting down). */
+  release(): void {
+    const w = this.pending;
+    if (w?.keepAlive) clearInterval(w.keepAlive);
+    if (w) w.keepAlive = null;
+  }
+}

@@ -1,0 +1,266 @@
+// Thread 0's host (THR-MAIN): the only thread that starts and stops OS Workers. It builds the
+// port mesh as Workers start, stops threads on request (THR-LIFE.2), turns a dead Worker into
+// ThreadCrashed failures (THR-LIFE.3), and at the end waits for the other threads (THR-LIFE.4).
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { settleFuture, succeeded } from '../runtime/futures.js';
+import { GFuture, ThreadHandle, Value, display } from '../runtime/values.js';
+import { drive } from '../vm/driver.js';
+import type { RunResult } from '../vm/frame.js';
+import type { Limits } from '../vm/host.js';
+import type { VM } from '../vm/vm.js';
+import { traceEnabled } from './output.js';
+import type { WorkerBoot, Wire } from './protocol.js';
+import { EndReason, MAX_SLOTS, MAX_WORKERS, SlotState, SlotTable, WorkerState } from './slots.js';
+import { ThreadHost } from './thread-host.js';
+
+export interface MainHostOptions {
+  /** GENE_TRACE=threads. */
+  trace: boolean;
+  /** Workers to start at once (the program contains spawn): min(2, maxThreads) is the norm. */
+  warm: number;
+  /** Captured output of thread 0 instead of the process's stdout/stderr (tests). */
+  sink?: (fd: 1 | 2, text: string) => void;
+}
+
+/** A Worker being stopped: the thread it hosted, and who waits for it to be gone. */
+interface Dying {
+  slot: number;
+  done: GFuture[];
+}
+
+/** Workers start from compiled JavaScript, also when this module runs from source (tests). */
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/threads/worker-main.js', import.meta.url)
+  : new URL('./worker-main.js', import.meta.url);
+
+export class MainThreadHost extends ThreadHost {
+  private readonly workers: (Worker | undefined)[] = new Array(MAX_WORKERS);
+  private readonly dying = new Map<number, Dying>();
+  private readonly crashes = new Map<number, string>();
+  private stopping = false;
+
+  constructor(limits: Limits, options: MainHostOptions) {
+    super(SlotTable.create(limits.maxThreads), 0, limits, options.trace || traceEnabled(), options.sink);
+    // THR-POOL.5 / DESIGN §2: warm Workers so the first spawn does not pay their start-up.
+    const warm = Math.min(options.warm, limits.maxThreads);
+    for (let i = 0; i < warm; i++) {
+      const w = this.slots.reserveWorkerIndex(WorkerState.Idle);
+      if (w >= 0) this.startWorker(w);
+    }
+  }
+
+  // ---- Workers and the mesh ----
+
+  /**
+   * Start a Worker at index w. Existing Workers get their port to it first (through their
+   * control ports), so any of them can find it by reading its control port before sending.
+   */
+  private startWorker(w: number): void {
+    const gen = this.slots.gen(w);
+    const peers: WorkerBoot['peers'] = [];
+    for (let x = 1; x < MAX_WORKERS; x++) {
+      if (x === w || this.workers[x] === undefined || this.dying.has(x)) continue;
+      const ch = new MessageChannel();
+      this.mesh.post(x, { t: 'port', peer: w, gen, port: ch.port1 }, [ch.port1]);
+      peers.push({ peer: x, gen: this.slots.gen(x), port: ch.port2 });
+    }
+    const control = new MessageChannel();
+    this.mesh.install(w, gen, control.port1);
+    const boot: WorkerBoot = { sab: this.slots.sab, index: w, gen, limits: this.limits, trace: this.tracing, control: control.port2, peers };
+    const worker = new Worker(WORKER_URL, {
+      workerData: boot,
+      transferList: [control.port2, ...peers.map((p) => p.port)],
+      resourceLimits: this.limits.threadMemoryMb > 0 ? { maxOldGenerationSizeMb: this.limits.threadMemoryMb } : undefined,
+    });
+    worker.unref();
+    worker.on('error', (e: Error) => this.crashes.set(w, e.message));
+    worker.on('exit', () => this.workerExited(w, worker));
+    this.workers[w] = worker;
+    this.trace(`worker ${w} starting (generation ${gen})`);
+  }
+
+  protected override startWorkerFor(): number {
+    const w = this.slots.reserveWorkerIndex(WorkerState.Busy);
+    if (w < 0) return w;
+    try {
+      this.startWorker(w);
+    } catch (e) {
+      this.slots.setWorkerState(w, WorkerState.Free);
+      this.trace(`worker ${w} failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      return -1;
+    }
+    return w;
+  }
+
+  /** THR-LIFE.2/3: a Worker is gone — stopped on purpose or died. Its thread's slot frees. */
+  private workerExited(w: number, worker: Worker): void {
+    if (this.workers[w] !== worker) return;
+    this.workers[w] = undefined;
+    this.mesh.drop(w);
+    this.slots.setWorkerState(w, WorkerState.Dead);
+    const d = this.dying.get(w);
+    this.dying.delete(w);
+    this.endThreadsOn(w, d?.slot ?? -1, this.crashes.get(w) ?? 'the Worker exited');
+    this.crashes.delete(w);
+    this.slots.setWorkerState(w, WorkerState.Free);
+    this.slots.ringAll();
+    if (d !== undefined) for (const f of d.done) if (this.vm !== null) settleFuture(this.vm, f, 'success', null);
+  }
+
+  /** Free the slots of the threads placed on Worker w: `terminated` was stopped, the rest crashed. */
+  private endThreadsOn(w: number, terminated: number, why: string): void {
+    for (let slot = 1; slot < MAX_SLOTS; slot++) {
+      if (this.slots.workerOf(slot) !== w) continue;
+      const state = this.slots.state(slot);
+      if (state === SlotState.Free) continue;
+      if (slot === terminated) {
+        this.slots.free(slot, EndReason.Terminated);
+        this.trace(`end ${slot} (terminated; slot ${slot} free)`);
+      } else if (state === SlotState.Ending || this.slots.beginEnd(slot, this.slots.secret(slot))) {
+        // THR-LIFE.3: the Worker died under a running thread.
+        this.slots.free(slot, EndReason.Crashed);
+        this.trace(`crash ${slot} (worker ${w}: ${why}; slot ${slot} free)`);
+        if (!this.stopping) this.write(2, `[thread ${slot}] ThreadCrashed: the Worker hosting it died (${why})\n`);
+      }
+    }
+  }
+
+  // ---- THR-LIFE.2: terminate ----
+
+  protected override terminate(vm: VM, target: ThreadHandle): Value {
+    const f = this.terminateThread(target.id, target.secret);
+    return f.state === 'pending' ? vm.suspend({ future: f, timeoutMs: null, what: `terminate ${display(target)}` }) : null;
+  }
+
+  /** Stop thread (slot, secret) now, even in an endless loop; the Future settles when its slot is free. */
+  private terminateThread(slot: number, secret: number): GFuture {
+    if (slot <= 0 || !this.slots.matches(slot, secret)) return succeeded(null);
+    const w = this.slots.workerOf(slot);
+    if (this.slots.state(slot) === SlotState.Ending) {
+      const d = this.dying.get(w);
+      if (d === undefined || d.slot !== slot) return succeeded(null);
+      const f = new GFuture('terminate');
+      d.done.push(f);
+      return f;
+    }
+    if (!this.slots.beginEnd(slot, secret)) return succeeded(null);
+    this.trace(`terminate ${slot} (worker ${w})`);
+    const worker = w > 0 ? this.workers[w] : undefined;
+    if (worker === undefined) {
+      // Its Worker is not started yet: nothing runs there; the task is dropped on arrival.
+      this.slots.free(slot, EndReason.Terminated);
+      this.slots.ringAll();
+      return succeeded(null);
+    }
+    const f = new GFuture('terminate');
+    this.dying.set(w, { slot, done: [f] });
+    this.slots.setWorkerState(w, WorkerState.Dead);
+    void worker.terminate();
+    return f;
+  }
+
+  // ---- control requests from Workers ----
+
+  protected override onControl(m: Wire): void {
+    switch (m.t) {
+      case 'create':
+        if (this.slots.workerState(m.w) !== WorkerState.Reserved) return;
+        this.slots.setWorkerState(m.w, WorkerState.Busy);
+        try {
+          this.startWorker(m.w);
+        } catch (e) {
+          // The thread placed there can never run: it crashed.
+          this.endThreadsOn(m.w, -1, `the Worker could not start: ${e instanceof Error ? e.message : String(e)}`);
+          this.slots.setWorkerState(m.w, WorkerState.Free);
+          this.slots.ringAll();
+        }
+        return;
+      case 'terminate': {
+        const f = this.terminateThread(m.slot, m.secret);
+        const ack = () => this.postReply({ id: m.from, secret: m.fs }, m.rid, true, { r: null });
+        if (f.state === 'pending') f.onSettle.push(ack);
+        else ack();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ---- THR-LIFE.5: Deadlock ----
+
+  override canProgress(_vm: VM, _f: GFuture): boolean {
+    return this.slots.busySlots().length > 0 || this.slots.epoch() !== this.lastEpoch || this.timers.size > 0 || this.hasWork();
+  }
+
+  // ---- THR-LIFE.4: the end of the program ----
+
+  private runningNotKept(): boolean {
+    for (let s = 1; s < MAX_SLOTS; s++) {
+      const st = this.slots.state(s);
+      if (st === SlotState.Ending || (st === SlotState.Running && !this.slots.keptAlive(s))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * THR-LIFE.4: wait for every spawned thread still running and not kept alive (dispatching
+   * thread 0's messages and callbacks meanwhile), terminate the kept-alive ones, then stop every
+   * Worker, close every port and clear every timer so the process exits by itself.
+   */
+  async finish(_result: RunResult): Promise<void> {
+    if (this.tracing) {
+      const desc = this.slots.busySlots().map((s) => `${s}:${this.slots.state(s) === SlotState.Running ? 'running' : 'ending'}${this.slots.keptAlive(s) ? '+kept' : ''}`);
+      this.trace(`main program ended; waiting for threads [${desc.join(' ')}]`);
+    }
+    for (;;) {
+      // 1. Wait for the threads still running and not kept alive (and timers with callbacks).
+      await this.idleWhile(() => this.runningNotKept() || this.timerCallbacksPending());
+      // 2. Terminate the kept-alive ones; a thread they spawned meanwhile is waited for next round.
+      const kept = this.slots.busySlots().filter((s) => this.slots.state(s) === SlotState.Running && this.slots.keptAlive(s));
+      if (kept.length === 0 && this.slots.busySlots().length === 0) break;
+      for (const s of kept) this.terminateThread(s, this.slots.secret(s));
+    }
+    // 3. Nothing runs: stop the Workers, close the ports.
+    await this.shutdown();
+  }
+
+  private async idleWhile(cond: () => boolean): Promise<void> {
+    const vm = this.vm;
+    if (vm !== null) {
+      await drive(vm, { kind: 'done', value: null }, this, cond);
+      return;
+    }
+    while (cond()) {
+      this.poll(null);
+      if (!cond()) break;
+      await new Promise<void>((resolve) => this.waitForEvent(resolve));
+    }
+  }
+
+  /** Stop every Worker and release every handle. */
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
+    const keep = setInterval(() => {}, 1 << 30);
+    try {
+      const exits: Promise<number>[] = [];
+      for (let w = 1; w < MAX_WORKERS; w++) {
+        const worker = this.workers[w];
+        if (worker !== undefined) exits.push(worker.terminate());
+      }
+      await Promise.all(exits);
+    } finally {
+      clearInterval(keep);
+    }
+    this.mesh.closeAll();
+    this.clearTimers();
+    this.releaseWait();
+  }
+
+  /** For tests and the CLI: a spawn-free program needs no Workers. */
+  get workerCount(): number {
+    return this.workers.filter((w) => w !== undefined).length;
+  }
+}
+
+

@@ -1,0 +1,191 @@
+// The host of one OS Worker: runs one thread (task) after another in the same VM (THR-POOL.5),
+// resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
+import { geneError, kindOf, messageOf } from '../runtime/errors.js';
+import { GFuture, Namespace, ThreadHandle, Value, display } from '../runtime/values.js';
+import { drive } from '../vm/driver.js';
+import type { RunResult } from '../vm/frame.js';
+import { VM } from '../vm/vm.js';
+import { Decoder, encode, type Encoded } from './codec.js';
+import { Mailbox } from './mailbox.js';
+import type { TaskSpec, Who, WorkerBoot, Wire } from './protocol.js';
+import { EndReason, SlotState, SlotTable, WorkerState } from './slots.js';
+import { ThreadHost } from './thread-host.js';
+
+const NO_THREAD = new ThreadHandle(-1, -1);
+
+export class WorkerHost extends ThreadHost {
+  private readonly tasks: TaskSpec[] = [];
+  /** Messages for a thread placed on this Worker whose task has not arrived yet. */
+  private readonly early = new Map<number, Wire[]>();
+  private readonly machine: VM;
+  private readonly initialDollar: Map<string, Value>;
+
+  constructor(boot: WorkerBoot) {
+    super(new SlotTable(boot.sab, boot.limits.maxThreads), boot.index, boot.limits, boot.trace);
+    this.slot = -1;
+    this.secret = -1;
+    this.handle = NO_THREAD;
+    this.mesh.install(0, this.slots.gen(0), boot.control);
+    for (const p of boot.peers) this.mesh.install(p.peer, p.gen, p.port);
+    this.machine = new VM(this, this.limits);
+    this.vm = this.machine;
+    this.initialDollar = new Map(this.machine.dollar);
+  }
+
+  /** Serve tasks until thread 0 stops this Worker. */
+  async main(): Promise<void> {
+    for (;;) {
+      const task = await this.nextTask();
+      await this.runTask(task);
+    }
+  }
+
+  private async nextTask(): Promise<TaskSpec> {
+    for (;;) {
+      this.poll(null);
+      const t = this.tasks.shift();
+      if (t !== undefined) return t;
+      await new Promise<void>((resolve) => this.waitForEvent(resolve));
+    }
+  }
+
+  protected override onControl(m: Wire): void {
+    if (m.t === 'task') this.tasks.push(m.task);
+  }
+
+  /** A message for a thread not running here: keep it if its task is on the way, else refuse it. */
+  protected override strayMessage(m: Wire & { t: 'msg' }): void {
+    if (this.slots.state(m.to) === SlotState.Running && this.slots.matches(m.to, m.ts) && this.slots.workerOf(m.to) === this.index) {
+      let q = this.early.get(m.to);
+      if (q === undefined) this.early.set(m.to, (q = []));
+      q.push(m);
+      return;
+    }
+    super.strayMessage(m);
+  }
+
+  /** THR-RESET.1, THR-SPAWN, THR-ERR: run one thread from a clean VM to its end. */
+  private async runTask(task: TaskSpec): Promise<void> {
+    const vm = this.machine;
+    // A thread terminated before its task arrived: nothing to run.
+    if (!this.slots.alive(task.slot, task.secret)) {
+      this.rejectEarly(task.slot);
+      this.becomeIdle();
+      return;
+    }
+    this.trace(`start ${task.slot} on worker ${this.index}`);
+    // 1. This Worker is now thread `slot`.
+    this.slot = task.slot;
+    this.secret = task.secret;
+    this.handle = new ThreadHandle(task.slot, task.secret);
+    vm.dollar.clear();
+    for (const [k, v] of this.initialDollar) vm.dollar.set(k, v);
+    vm.dollar.set('thread', this.handle);
+    vm.builtins.define('thread', this.handle);
+    this.box = new Mailbox(vm, () => this.slots.takeMail(this.slot));
+    this.keep = false;
+    // 2. THR-RESET.1: a fresh module holding the copies of what the body captured.
+    const ns = new Namespace(vm.builtins);
+    let result: RunResult;
+    try {
+      const dec = new Decoder(vm.builtins, task.tables, ns);
+      task.names.forEach((name, i) => ns.define(name, dec.value(task.values[i] ?? null)));
+      const early = this.early.get(task.slot) ?? [];
+      this.early.delete(task.slot);
+      for (const m of early) this.onWire(m);
+      vm.load(dec.units[task.body]!, ns);
+      result = await drive(vm, vm.run(), this, () => this.keep || this.timerCallbacksPending());
+    } catch (e) {
+      const t = e instanceof Error && 'value' in e ? (e as { value: Value }).value : null;
+      result = {
+        kind: 'error',
+        value: t ?? geneError('InternalError', `internal error: ${e instanceof Error ? e.message : String(e)}`).value,
+        trace: '',
+      };
+    }
+    // 3. The result goes out before the slot frees (THR-POOL.4).
+    if (task.returnsFuture) {
+      let v: Encoded;
+      let ok = result.kind === 'done';
+      if (result.kind === 'done') {
+        try {
+          v = encode(result.value, 'result', vm.builtins);
+        } catch (e) {
+          // THR-SPAWN.5: an unsendable result fails the Future with NotSendable.
+          ok = false;
+          v = this.remoteError((e as { value: Value }).value, '');
+        }
+      } else {
+        v = this.remoteError(result.kind === 'error' ? result.value : null, traceText(result));
+      }
+      const to: Who = { id: task.replyTo.id, secret: task.replyTo.secret };
+      this.postReply(to, task.replyTo.rid, ok, v);
+    } else if (result.kind === 'error') {
+      // THR-ERR.2
+      this.write(2, `[thread ${task.slot}] ${kindOf(result.value)}: ${messageOf(result.value)}\n`);
+    }
+    this.failOwedRequests();
+    this.resetVm(vm);
+    // 4. THR-POOL.3: free the slot, unless thread 0 is stopping this thread (then wait for it).
+    if (!this.slots.beginEnd(task.slot, task.secret)) {
+      this.slot = -1;
+      await new Promise<never>(() => {});
+    }
+    this.rejectEarly(task.slot);
+    // Everything this thread sent (its result, failed requests) is posted before it ends.
+    this.mesh.flush();
+    // Idle before the slot frees: whoever sees the slot free (a joiner about to spawn again)
+    // also finds this Worker ready for the next task (THR-POOL.5).
+    this.trace(`end ${task.slot} (exited; slot ${task.slot} free)`);
+    this.becomeIdle();
+    this.slots.free(task.slot, EndReason.Exited);
+    this.slots.ringAll();
+  }
+
+  private becomeIdle(): void {
+    this.slot = -1;
+    this.secret = -1;
+    this.handle = NO_THREAD;
+    this.box = null;
+    this.slots.setWorkerSlot(this.index, -1);
+    this.slots.casWorkerState(this.index, WorkerState.Busy, WorkerState.Idle);
+  }
+
+  private rejectEarly(slot: number): void {
+    const q = this.early.get(slot);
+    this.early.delete(slot);
+    for (const m of q ?? []) if (m.t === 'msg') super.strayMessage(m);
+  }
+
+  /** THR-RESET.2: after a task the VM's stacks must be empty; a leak is reported and cleared. */
+  private resetVm(vm: VM): void {
+    this.clearTimers();
+    this.pending.clear();
+    this.joins = [];
+    this.unwatchIfIdle();
+    const frames = vm.depth;
+    const handlers = vm.handlers.length;
+    if (vm.reset()) {
+      this.write(2, `[thread ${this.slot}] InternalError: VM state leaked after the task (frames ${frames}, handlers ${handlers}); cleared\n`);
+    }
+  }
+
+  protected override startWorkerFor(): number {
+    const w = this.slots.reserveWorkerIndex(WorkerState.Reserved);
+    if (w >= 0) this.mesh.send(0, { t: 'create', w });
+    return w;
+  }
+
+  /** THR-LIFE.2 from a Worker: thread 0 stops it; this thread waits until it has. */
+  protected override terminate(vm: VM, target: ThreadHandle): Value {
+    const rid = this.rid();
+    const f = new GFuture('terminate');
+    this.pending.set(rid, { future: f, target: null });
+    this.mesh.send(0, { t: 'terminate', slot: target.id, secret: target.secret, from: this.slot, fs: this.secret, rid });
+    return vm.suspend({ future: f, timeoutMs: null, what: `terminate ${display(target)}` });
+  }
+}
+
+function traceText(r: RunResult): string {
+  return r.kind === 'error' ? r.trace : '';
+}
