@@ -6,7 +6,8 @@ import { ParseError } from '../runtime/errors.js';
 import { Namespace, repr } from '../runtime/values.js';
 import { drive } from '../vm/driver.js';
 import type { Limits } from '../vm/host.js';
-import { LocalHost } from '../vm/local-host.js';
+import { MainThreadHost } from '../threads/main-host.js';
+import { traceEnabled } from '../threads/output.js';
 import { VM } from '../vm/vm.js';
 import { errorLine, staticErrorLine } from './run-program.js';
 
@@ -21,7 +22,8 @@ function incomplete(text: string): boolean {
 }
 
 export async function startRepl(limits: Limits): Promise<number> {
-  const host = new LocalHost();
+  // Threads work in the REPL too: one thread host for the session, one module namespace.
+  const host = new MainThreadHost(limits, { trace: traceEnabled(), warm: 0 });
   const vm = new VM(host, limits);
   const module = new Namespace(vm.builtins);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'gene> ' });
@@ -56,5 +58,7 @@ export async function startRepl(limits: Limits): Promise<number> {
     rl.prompt();
   }
   process.stdout.write('\n');
+  // THR-LIFE.4: leaving the REPL ends the program: wait for threads, stop workers.
+  await host.finish({ kind: 'done', value: null });
   return 0;
 }
