@@ -1,8 +1,8 @@
 // Builtin classes, so that `catch String`, `(x is Int)` and error kinds work (gene-core §3.7).
-import { ERROR_CLASSES, ROOT_ERROR_CLASS } from './errors.js';
+import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError } from './errors.js';
 import {
   GChar, GClass, GFloat, GFunction, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Sym,
-  ThreadHandle, ThreadMessageValue, Value,
+  ThreadHandle, ThreadMessageValue, VOID, Value, kindName,
 } from './values.js';
 
 const OBJECT = new GClass('Object', null);
@@ -56,4 +56,13 @@ export function allClasses(): [string, GClass][] {
     ...[...ERROR_CLASSES.entries()].map(([k, v]) => [k, v] as [string, GClass]),
     ['Exception', ROOT_ERROR_CLASS],
   ];
+}
+
+/** Class check for `catch Name` and `is` (THR-ERR.3: error kinds are classes under GeneException). */
+export function isInstanceOf(v: Value, cls: Value): boolean {
+  if (cls === VOID) return false; // an undefined class name in a catch clause matches nothing
+  if (!(cls instanceof GClass)) throw geneError('TypeError', `Expected a class, got ${kindName(cls)}`);
+  if (v instanceof GInstance) return v.cls.isSubclassOf(cls);
+  const c = classOfValue(v);
+  return c !== null && c.isSubclassOf(cls);
 }

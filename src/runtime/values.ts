@@ -378,3 +378,10 @@ function mapsEqual(a: Map<string, Value>, b: Map<string, Value>): boolean {
   }
   return true;
 }
+
+/** `#"…"` parts: strings raw; nil/bool/numbers/chars as println shows them; the rest in repr (gene-core §1.3). */
+export function interpolationText(v: Value): string {
+  if (v instanceof GString) return v.s;
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || v instanceof GFloat || v instanceof GChar) return display(v);
+  return repr(v);
+}

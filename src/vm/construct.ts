@@ -1,0 +1,53 @@
+// Instructions that build values: spreads, map and gene literals, ranges, interpolated strings.
+// Each takes the stack and stack pointer and returns the new stack pointer.
+import { geneError } from '../runtime/errors.js';
+import { GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../runtime/values.js';
+
+/** [arr xs] -> [arr] with the elements of xs appended (`x...`, gene-core §1.6). */
+export function arraySpread(stack: Value[], sp: number): number {
+  const xs = stack[--sp]!;
+  const target = stack[sp - 1] as Value[];
+  if (Array.isArray(xs)) target.push(...xs);
+  else if (xs !== null) throw geneError('TypeError', `Cannot spread a value of type ${kindName(xs)}`);
+  return sp;
+}
+
+/** [v1..vn] -> [map] with the literal's keys, in order. */
+export function makeMap(stack: Value[], sp: number, keys: readonly string[]): number {
+  const m = new Map<string, Value>();
+  const start = sp - keys.length;
+  for (let i = 0; i < keys.length; i++) m.set(keys[i]!, stack[start + i]!);
+  stack[start] = new GMap(m);
+  return start + 1;
+}
+
+/** [type props.. children..] -> [gene]. */
+export function makeGene(stack: Value[], sp: number, keys: readonly string[], nchildren: number): number {
+  const children = stack.slice(sp - nchildren, sp);
+  sp -= nchildren;
+  const props = new Map<string, Value>();
+  const start = sp - keys.length;
+  for (let i = 0; i < keys.length; i++) props.set(keys[i]!, stack[start + i]!);
+  stack[start - 1] = new GGene(stack[start - 1]!, props, children);
+  return start;
+}
+
+/** [a b] -> [a..b] (gene-core §5.5). */
+export function makeRange(stack: Value[], sp: number): number {
+  const b = stack[--sp]!;
+  const a = stack[sp - 1]!;
+  if (typeof a !== 'number' || typeof b !== 'number') {
+    throw geneError('TypeError', `A range needs Int bounds, got ${kindName(a)} and ${kindName(b)}`);
+  }
+  stack[sp - 1] = new GRange(a, b, 1, false);
+  return sp;
+}
+
+/** [parts..] -> [String] (`#"…"`, gene-core §1.3). */
+export function interpolate(stack: Value[], sp: number, n: number): number {
+  let s = '';
+  for (let i = sp - n; i < sp; i++) s += interpolationText(stack[i]!);
+  sp -= n;
+  stack[sp] = new GString(s);
+  return sp + 1;
+}

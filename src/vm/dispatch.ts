@@ -1,0 +1,625 @@
+// The dispatch loop (DESIGN §1, clox style): one `switch` over the instruction table's opcodes,
+// with the running frame's code, constants, base and pc, and the stack pointer, kept in locals.
+// Every exit from the loop (a call, a return, a throw, a suspension) saves them into the frame.
+import { Op } from '../compiler/opcodes.js';
+import type { CodeUnit, KeyList, SpawnSpec } from '../compiler/unit.js';
+import { GeneThrow, geneError } from '../runtime/errors.js';
+import { settleFuture } from '../runtime/futures.js';
+import { isInstanceOf } from '../runtime/classes.js';
+import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../runtime/values.js';
+import * as A from './access.js';
+import * as C from './construct.js';
+import * as G from './globals.js';
+import * as X from './arith.js';
+import { awaitFutures, sendMessage, spawnThread, threadJoin } from './async-ops.js';
+import { FrameMode, type RunResult } from './frame.js';
+import { toGeneThrow, unwind } from './unwind.js';
+import type { VM } from './vm.js';
+
+export function execute(vm: VM): RunResult {
+  const stack = vm.stack;
+  let frame = vm.frames[vm.depth - 1]!;
+  let code = frame.code;
+  let consts = frame.consts;
+  let base = frame.base;
+  let pc = frame.pc;
+  let sp = vm.sp;
+  let ip = pc;
+  // THR-CHAN.2: a real mailbox check every `interval` safepoints, counted in a local.
+  const interval = vm.limits.safepointInterval;
+  let budget = interval;
+  if (vm.nativeWait !== null) {
+    const f = vm.nativeWait;
+    vm.nativeWait = null;
+    if (f.state === 'failure') {
+      f.observed = true;
+      vm.pendingThrow = new GeneThrow(f.value);
+    } else stack[sp++] = f.value;
+  }
+  if (vm.pendingThrow !== null) {
+    const t = vm.pendingThrow;
+    vm.pendingThrow = null;
+    ip = pc;
+    // Thrown at the waiting instruction.
+    const r = unwind(vm, t, frame, ip);
+    if (r !== null) return r;
+    frame = vm.frames[vm.depth - 1]!;
+    ({ code, consts, base, pc } = frame);
+    sp = vm.sp;
+  }
+  for (;;) {
+    try {
+      for (;;) {
+        ip = pc;
+        switch (code[pc++]) {
+          case Op.Const:
+            stack[sp++] = consts[code[pc++]!] as Value;
+            break;
+          case Op.Str:
+            stack[sp++] = new GString((consts[code[pc++]!] as GString).s);
+            break;
+          case Op.Int:
+            stack[sp++] = code[pc++]!;
+            break;
+          case Op.Nil:
+            stack[sp++] = null;
+            break;
+          case Op.True:
+            stack[sp++] = true;
+            break;
+          case Op.False:
+            stack[sp++] = false;
+            break;
+          case Op.Pop:
+            sp--;
+            break;
+          case Op.PopN:
+            sp -= code[pc++]!;
+            break;
+          case Op.Dup:
+            stack[sp] = stack[sp - 1]!;
+            sp++;
+            break;
+          case Op.Swap: {
+            const t = stack[sp - 1]!;
+            stack[sp - 1] = stack[sp - 2]!;
+            stack[sp - 2] = t;
+            break;
+          }
+          case Op.Over:
+            stack[sp] = stack[sp - 2]!;
+            sp++;
+            break;
+
+          // ---- variables ----
+          case Op.LoadLocal:
+            stack[sp++] = stack[base + code[pc++]!]!;
+            break;
+          case Op.StoreLocal:
+            stack[base + code[pc++]!] = stack[sp - 1]!;
+            break;
+          case Op.NewCell:
+            stack[base + code[pc++]!] = new Cell(null) as unknown as Value;
+            break;
+          case Op.LoadCell:
+            stack[sp++] = (stack[base + code[pc++]!] as unknown as Cell).v;
+            break;
+          case Op.StoreCell:
+            (stack[base + code[pc++]!] as unknown as Cell).v = stack[sp - 1]!;
+            break;
+          case Op.LoadUpval:
+            stack[sp++] = frame.fn.cells[code[pc++]!]!.v;
+            break;
+          case Op.StoreUpval:
+            frame.fn.cells[code[pc++]!]!.v = stack[sp - 1]!;
+            break;
+          case Op.LoadGlobal: {
+            const k = code[pc++]!;
+            const unit = frame.unit;
+            let cell = unit.globalCacheVersion === frame.globals.version ? unit.globalCache![k] : undefined;
+            if (cell === undefined) cell = G.resolveGlobal(vm, frame, k);
+            stack[sp++] = cell.v;
+            break;
+          }
+          case Op.LoadGlobalOpt:
+            stack[sp++] = frame.globals.lookup(frame.unit.names[code[pc++]!]!)?.v ?? VOID;
+            break;
+          case Op.StoreGlobal: {
+            const k = code[pc++]!;
+            (frame.unit.storeCache?.[k] ?? G.assignableGlobal(frame, k)).v = stack[sp - 1]!;
+            break;
+          }
+          case Op.DefineGlobal: {
+            const k = code[pc++]!;
+            (frame.unit.storeCache?.[k] ?? G.definedGlobal(frame, k)).v = stack[sp - 1]!;
+            break;
+          }
+          case Op.LoadDollar: {
+            const name = frame.unit.names[code[pc++]!]!;
+            const v = vm.dollar.get(name);
+            stack[sp++] = v === undefined ? VOID : v;
+            break;
+          }
+          case Op.StoreDollar:
+            vm.dollar.set(frame.unit.names[code[pc++]!]!, stack[sp - 1]!);
+            break;
+          case Op.LoadEx: {
+            const ex = vm.exStack[vm.exStack.length - 1];
+            stack[sp++] = ex === undefined ? null : ex.value;
+            break;
+          }
+
+          // ---- control flow ----
+          case Op.Jump:
+            pc = code[pc]!;
+            break;
+          case Op.JumpIfFalse: {
+            const v = stack[--sp]!;
+            if (v === false || v === null || v === VOID) pc = code[pc]!;
+            else pc++;
+            break;
+          }
+          case Op.JumpIfTrue: {
+            const v = stack[--sp]!;
+            if (v === false || v === null || v === VOID) pc++;
+            else pc = code[pc]!;
+            break;
+          }
+          case Op.AndJump:
+            if (truthy(stack[sp - 1]!)) {
+              sp--;
+              pc++;
+            } else pc = code[pc]!;
+            break;
+          case Op.OrJump:
+            if (truthy(stack[sp - 1]!)) pc = code[pc]!;
+            else {
+              sp--;
+              pc++;
+            }
+            break;
+          case Op.Loop:
+            pc = code[pc]!;
+          // falls through: a back-edge is a safepoint
+          case Op.CheckChannel:
+            if (--budget <= 0) {
+              budget = interval;
+              if (vm.pendingCallbacks.length > 0 || vm.host.hasWork()) {
+                frame.pc = pc;
+                vm.sp = sp;
+                vm.safepoint();
+                frame = vm.frames[vm.depth - 1]!;
+                ({ code, consts, base, pc } = frame);
+                sp = vm.sp;
+              }
+            }
+            break;
+          case Op.IterInit:
+            stack[sp - 1] = A.makeIterator(stack[sp - 1]!) as unknown as Value;
+            break;
+          case Op.IterNext: {
+            const it = stack[sp - 1] as unknown as A.GeneIterator;
+            if (it.next()) {
+              stack[sp++] = A.iteratorElement(it);
+              pc++;
+            } else {
+              sp--;
+              pc = code[pc]!;
+            }
+            break;
+          }
+          case Op.IterNext2: {
+            const it = stack[sp - 1] as unknown as A.GeneIterator;
+            if (it.next()) {
+              stack[sp++] = it.key;
+              stack[sp++] = it.value;
+              pc++;
+            } else {
+              sp--;
+              pc = code[pc]!;
+            }
+            break;
+          }
+          case Op.Return: {
+            const result = stack[sp - 1]!;
+            const done = frame;
+            vm.depth--;
+            vm.handlers.length = done.handlerBase;
+            const mode = done.mode;
+            if (mode === FrameMode.Normal) {
+              sp = done.retBase;
+              stack[sp++] = result;
+            } else if (mode === FrameMode.Discard) {
+              sp = done.retBase;
+              vm.callbackDepth--;
+            } else if (mode === FrameMode.Replace) {
+              sp = done.retBase;
+              stack[sp++] = done.after;
+            } else {
+              vm.sp = done.retBase;
+              return vm.boundaryReturned(result);
+            }
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            break;
+          }
+
+          // ---- calls ----
+          case Op.Call: {
+            const argc = code[pc++]!;
+            const callee = stack[sp - argc - 1]!;
+            frame.pc = pc;
+            if (callee instanceof GFunction) {
+              const unit = callee.unit;
+              if (argc === unit.fastArity) {
+                // Fast path: exact positional arity.
+                const newBase = sp - argc;
+                const end = newBase + unit.nlocals;
+                for (let i = sp; i < end; i++) stack[i] = null;
+                frame = vm.pushFrame(callee, newBase, newBase - 1, FrameMode.Normal);
+                sp = end;
+                code = frame.code;
+                consts = frame.consts;
+                base = newBase;
+                pc = 0;
+                // The entry safepoint, done here to save a dispatch per call (THR-CHAN.3).
+                if (code[0] === Op.CheckChannel) {
+                  pc = 1;
+                  if (--budget <= 0) {
+                    budget = interval;
+                    if (vm.pendingCallbacks.length > 0 || vm.host.hasWork()) {
+                      frame.pc = pc;
+                      vm.sp = sp;
+                      vm.safepoint();
+                      frame = vm.frames[vm.depth - 1]!;
+                      ({ code, consts, base, pc } = frame);
+                      sp = vm.sp;
+                    }
+                  }
+                }
+                break;
+              }
+            }
+            vm.sp = sp;
+            vm.callValue(callee, argc, FrameMode.Normal);
+            if (vm.pendingWait !== null) return vm.suspendAt();
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          }
+          case Op.CallArgs: {
+            const kw = stack[--sp] as GMap | null;
+            const args = stack[--sp] as Value[];
+            const callee = stack[sp - 1]!;
+            for (const a of args) stack[sp++] = a;
+            frame.pc = pc;
+            vm.sp = sp;
+            vm.callValue(callee, args.length, FrameMode.Normal, kw?.entries ?? null);
+            if (vm.pendingWait !== null) return vm.suspendAt();
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          }
+          case Op.CallMethod: {
+            const name = frame.unit.names[code[pc++]!]!;
+            const argc = code[pc++]!;
+            frame.pc = pc;
+            vm.sp = sp;
+            vm.callMethod(name, argc, null);
+            if (vm.pendingWait !== null) return vm.suspendAt();
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          }
+          case Op.CallMethodArgs: {
+            const name = frame.unit.names[code[pc++]!]!;
+            const kw = stack[--sp] as GMap | null;
+            const args = stack[--sp] as Value[];
+            for (const a of args) stack[sp++] = a;
+            frame.pc = pc;
+            vm.sp = sp;
+            vm.callMethod(name, args.length, kw?.entries ?? null);
+            if (vm.pendingWait !== null) return vm.suspendAt();
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          }
+          case Op.Closure: {
+            const unit = consts[code[pc++]!] as CodeUnit;
+            const cells = unit.captures.map((c) =>
+              c.fromLocal ? (stack[base + c.index] as unknown as Cell) : frame.fn.cells[c.index]!,
+            );
+            stack[sp++] = new GFunction(unit, cells, frame.globals);
+            break;
+          }
+          case Op.BindDefault: {
+            const slotValue = stack[base + code[pc++]!] as unknown;
+            const v = slotValue instanceof Cell ? slotValue.v : slotValue;
+            if (v !== undefined) pc = code[pc]!;
+            else pc++;
+            break;
+          }
+
+          // ---- exceptions ----
+          case Op.Throw:
+            throw new GeneThrow(stack[--sp]!);
+          case Op.TryBegin:
+            vm.handlers.push({ frameDepth: vm.depth, pc: code[pc++]!, sp, exDepth: vm.exStack.length });
+            break;
+          case Op.TryEnd:
+            vm.handlers.pop();
+            break;
+          case Op.EnterCatch:
+            vm.exStack.push({ value: stack[--sp]!, loc: vm.lastThrowLoc });
+            break;
+          case Op.ExitCatch:
+            vm.exStack.pop();
+            break;
+          case Op.Rethrow: {
+            const ex = vm.exStack.pop()!;
+            throw new GeneThrow(ex.value, ex.loc);
+          }
+          case Op.IsInstance: {
+            const cls = stack[--sp]!;
+            stack[sp - 1] = isInstanceOf(stack[sp - 1]!, cls);
+            break;
+          }
+          case Op.ThrowError: {
+            const kind = (consts[code[pc++]!] as GString).s;
+            const message = (consts[code[pc++]!] as GString).s;
+            throw geneError(kind as never, message);
+          }
+
+          // ---- operators ----
+          case Op.Add: {
+            const b = stack[--sp]!;
+            const a = stack[sp - 1]!;
+            if (typeof a === 'number' && typeof b === 'number') {
+              const r = a + b;
+              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
+            } else stack[sp - 1] = X.add(a, b);
+            break;
+          }
+          case Op.Sub: {
+            const b = stack[--sp]!;
+            const a = stack[sp - 1]!;
+            if (typeof a === 'number' && typeof b === 'number') {
+              const r = a - b;
+              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
+            } else stack[sp - 1] = X.sub(a, b);
+            break;
+          }
+          case Op.Mul: {
+            const b = stack[--sp]!;
+            stack[sp - 1] = X.mul(stack[sp - 1]!, b);
+            break;
+          }
+          case Op.Div: {
+            const b = stack[--sp]!;
+            stack[sp - 1] = X.div(stack[sp - 1]!, b);
+            break;
+          }
+          case Op.Mod: {
+            const b = stack[--sp]!;
+            stack[sp - 1] = X.mod(stack[sp - 1]!, b);
+            break;
+          }
+          case Op.Neg:
+            stack[sp - 1] = X.neg(stack[sp - 1]!);
+            break;
+          case Op.Lt: {
+            const b = stack[--sp]!;
+            const a = stack[sp - 1]!;
+            stack[sp - 1] = typeof a === 'number' && typeof b === 'number' ? a < b : X.compare(a, b, '<') < 0;
+            break;
+          }
+          case Op.Le: {
+            const b = stack[--sp]!;
+            const a = stack[sp - 1]!;
+            stack[sp - 1] = typeof a === 'number' && typeof b === 'number' ? a <= b : X.compare(a, b, '<=') <= 0;
+            break;
+          }
+          case Op.Gt: {
+            const b = stack[--sp]!;
+            const a = stack[sp - 1]!;
+            stack[sp - 1] = typeof a === 'number' && typeof b === 'number' ? a > b : X.compare(a, b, '>') > 0;
+            break;
+          }
+          case Op.Ge: {
+            const b = stack[--sp]!;
+            const a = stack[sp - 1]!;
+            stack[sp - 1] = typeof a === 'number' && typeof b === 'number' ? a >= b : X.compare(a, b, '>=') >= 0;
+            break;
+          }
+          case Op.Eq: {
+            const b = stack[--sp]!;
+            stack[sp - 1] = equals(stack[sp - 1]!, b);
+            break;
+          }
+          case Op.Ne: {
+            const b = stack[--sp]!;
+            stack[sp - 1] = !equals(stack[sp - 1]!, b);
+            break;
+          }
+          case Op.AddInt: {
+            const a = stack[sp - 1]!;
+            const k = code[pc++]!;
+            if (typeof a === 'number') {
+              const r = a + k;
+              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
+            } else stack[sp - 1] = X.add(a, k);
+            break;
+          }
+          case Op.SubInt: {
+            const a = stack[sp - 1]!;
+            const k = code[pc++]!;
+            if (typeof a === 'number') {
+              const r = a - k;
+              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
+            } else stack[sp - 1] = X.sub(a, k);
+            break;
+          }
+          case Op.LtInt: {
+            const a = stack[sp - 1]!;
+            const k = code[pc++]!;
+            stack[sp - 1] = typeof a === 'number' ? a < k : X.compare(a, k, '<') < 0;
+            break;
+          }
+          case Op.LeInt: {
+            const a = stack[sp - 1]!;
+            const k = code[pc++]!;
+            stack[sp - 1] = typeof a === 'number' ? a <= k : X.compare(a, k, '<=') <= 0;
+            break;
+          }
+          case Op.GtInt: {
+            const a = stack[sp - 1]!;
+            const k = code[pc++]!;
+            stack[sp - 1] = typeof a === 'number' ? a > k : X.compare(a, k, '>') > 0;
+            break;
+          }
+          case Op.GeInt: {
+            const a = stack[sp - 1]!;
+            const k = code[pc++]!;
+            stack[sp - 1] = typeof a === 'number' ? a >= k : X.compare(a, k, '>=') >= 0;
+            break;
+          }
+          case Op.Not:
+            stack[sp - 1] = !truthy(stack[sp - 1]!);
+            break;
+
+          // ---- building values ----
+          case Op.MakeArray: {
+            const n = code[pc++]!;
+            const arr = stack.slice(sp - n, sp);
+            sp -= n;
+            stack[sp++] = arr;
+            break;
+          }
+          case Op.ArrayPush: {
+            const v = stack[--sp]!;
+            (stack[sp - 1] as Value[]).push(v);
+            break;
+          }
+          case Op.ArraySpread:
+            sp = C.arraySpread(stack, sp);
+            break;
+          case Op.MakeMap:
+            sp = C.makeMap(stack, sp, (consts[code[pc++]!] as KeyList).keys);
+            break;
+          case Op.MakeGene:
+            sp = C.makeGene(stack, sp, (consts[code[pc++]!] as KeyList).keys, code[pc++]!);
+            break;
+          case Op.MakeRange:
+            sp = C.makeRange(stack, sp);
+            break;
+          case Op.Interpolate:
+            sp = C.interpolate(stack, sp, code[pc++]!);
+            break;
+
+          // ---- paths ----
+          case Op.GetMember:
+            stack[sp - 1] = A.getMember(stack[sp - 1]!, frame.unit.names[code[pc++]!]!);
+            break;
+          case Op.GetMemberVar: {
+            const variable = stack[--sp]!;
+            stack[sp - 1] = A.getMemberVar(stack[sp - 1]!, frame.unit.names[code[pc++]!]!, variable);
+            break;
+          }
+          case Op.GetIndex:
+            stack[sp - 1] = A.getIndex(stack[sp - 1]!, code[pc++]!);
+            break;
+          case Op.SetMember: {
+            const v = stack[--sp]!;
+            A.setMember(stack[sp - 1]!, frame.unit.names[code[pc++]!]!, v);
+            stack[sp - 1] = v;
+            break;
+          }
+          case Op.SetMemberDyn: {
+            const v = stack[--sp]!;
+            const key = stack[--sp]!;
+            A.setMemberDyn(stack[sp - 1]!, key, v);
+            stack[sp - 1] = v;
+            break;
+          }
+          case Op.SetIndex: {
+            const v = stack[--sp]!;
+            A.setIndex(stack[sp - 1]!, code[pc++]!, v);
+            stack[sp - 1] = v;
+            break;
+          }
+          case Op.DestructIndex:
+            stack[sp] = A.destructIndex(stack[sp - 1]!, code[pc++]!);
+            sp++;
+            break;
+          case Op.DestructKey:
+            stack[sp] = A.destructKey(stack[sp - 1]!, frame.unit.names[code[pc++]!]!);
+            sp++;
+            break;
+
+          // ---- async ----
+          case Op.FutureOk: {
+            const f = new GFuture();
+            settleFuture(vm, f, 'success', stack[sp - 1]!);
+            stack[sp - 1] = f;
+            break;
+          }
+          case Op.FutureFail: {
+            const f = new GFuture();
+            settleFuture(vm, f, 'failure', stack[sp - 1]!);
+            stack[sp - 1] = f;
+            break;
+          }
+          case Op.Await: {
+            vm.sp = sp;
+            const r = awaitFutures(vm, frame, ip, code[pc++]!);
+            if (r !== null) return r;
+            sp = vm.sp;
+            break;
+          }
+
+          // ---- threads ----
+          case Op.SpawnThread:
+            frame.pc = pc + 3;
+            vm.sp = sp;
+            spawnThread(vm, consts[code[pc]!] as SpawnSpec, code[pc + 1]!, code[pc + 2]!);
+            pc += 3;
+            sp = vm.sp;
+            break;
+          case Op.SendMessage:
+            frame.pc = pc + 1;
+            vm.sp = sp;
+            sendMessage(vm, code[pc]! === 1);
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          case Op.ThreadJoin: {
+            frame.pc = pc + 1;
+            vm.sp = sp;
+            const r = threadJoin(vm, frame, ip, code[pc]! === 1);
+            if (r !== null) return r;
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          }
+          default:
+            throw new Error(`unknown opcode ${code[ip]} at ${ip} in ${frame.unit.name}`);
+        }
+      }
+    } catch (e) {
+      frame.pc = pc;
+      vm.sp = sp;
+      const t = toGeneThrow(e);
+      const r = unwind(vm, t, frame, ip);
+      if (r !== null) return r;
+      frame = vm.frames[vm.depth - 1]!;
+      ({ code, consts, base, pc } = frame);
+      sp = vm.sp;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Module variables (gene-core §3.1–§3.2). Each unit caches the Cell behind every global name it
+// uses: a load looks a name up once per namespace version (bumped when a module variable starts
+// shadowing a builtin); a store finds or creates its module cell once, since own cells never move.
+import type { Cell } from '../runtime/values.js';
+import type { Frame } from './frame.js';
+import type { VM } from './vm.js';
+
+/** LoadGlobal's slow path: look the name up (module, then builtins) and cache its cell. */
+export function resolveGlobal(vm: VM, frame: Frame, k: number): Cell {
+  const unit = frame.unit;
+  const ns = frame.globals;
+  if (unit.globalCache === undefined || unit.globalCacheVersion !== ns.version) {
+    unit.globalCache = new Array(unit.names.length);
+    unit.globalCacheVersion = ns.version;
+  }
+  const cell = ns.lookup(unit.names[k]!);
+  if (cell === undefined) throw vm.undefinedVariable(unit.names[k]!);
+  unit.globalCache[k] = cell;
+  return cell;
+}
+
+function storeCache(frame: Frame): (Cell | undefined)[] {
+  const unit = frame.unit;
+  return (unit.storeCache ??= new Array(unit.names.length));
+}
+
+/** StoreGlobal's slow path: the nearest binding, else a new module variable (gene-core §3.2). */
+export function assignableGlobal(frame: Frame, k: number): Cell {
+  const name = frame.unit.names[k]!;
+  const ns = frame.globals;
+  const cell = ns.cells.get(name) ?? ns.define(name, null);
+  storeCache(frame)[k] = cell;
+  return cell;
+}
+
+/** DefineGlobal's slow path: `(var x …)` at module level. */
+export function definedGlobal(frame: Frame, k: number): Cell {
+  const cell = frame.globals.define(frame.unit.names[k]!, null);
+  storeCache(frame)[k] = cell;
+  return cell;
+}

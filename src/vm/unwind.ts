@@ -1,0 +1,82 @@
+// Exceptions in flight (gene-core §3.7): find the handler of a throw, or end the run (or the
+// callback) it escaped from; source locations and the Gene stack trace of an error.
+import { GeneThrow, formatLoc, geneError } from '../runtime/errors.js';
+import type { Loc } from '../runtime/values.js';
+import { Frame, FrameMode, type RunResult } from './frame.js';
+import type { VM } from './vm.js';
+
+export function toGeneThrow(e: unknown): GeneThrow {
+  if (e instanceof GeneThrow) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return geneError('StackOverflow', 'Stack overflow: the JavaScript stack is exhausted');
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return geneError('InternalError', `internal error: ${msg}`);
+}
+
+/** Source location of the instruction at `ip` in `frame`. */
+export function locAt(frame: Frame, ip: number): Loc {
+  return { file: frame.unit.file, line: frame.unit.lines[ip] ?? 0, col: frame.unit.cols[ip] ?? 0 };
+}
+
+/** The Gene stack as text, innermost first (THR-ERR.1 `trace`). */
+export function traceFrom(vm: VM, frame: Frame, ip: number): string {
+  const lines: string[] = [`  at ${frame.unit.name} (${formatLoc(locAt(frame, ip))})`];
+  for (let d = vm.depth - 2; d >= 0 && lines.length < 20; d--) {
+    const f = vm.frames[d]!;
+    lines.push(`  at ${f.unit.name} (${formatLoc(locAt(f, Math.max(0, f.pc - 1)))})`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Find the handler for a throw. Returns null when one was found (execution continues there),
+ * or the result to give the host when the throw left the program or a callback.
+ */
+export function unwind(vm: VM, t: GeneThrow, frame: Frame, ip: number): RunResult | null {
+  const loc = t.loc ?? locAt(frame, ip);
+  t.loc = loc;
+  vm.lastThrowLoc = loc;
+  const trace = traceFrom(vm, frame, ip);
+  // Innermost callback frame: a throw never crosses into the code a callback interrupted.
+  let limit = 0;
+  for (let d = vm.depth - 1; d >= 0; d--) {
+    if (vm.frames[d]!.mode !== FrameMode.Normal) {
+      limit = d;
+      break;
+    }
+  }
+  const h = vm.handlers[vm.handlers.length - 1];
+  if (h !== undefined && h.frameDepth - 1 >= limit && vm.handlers.length > vm.frames[limit]!.handlerBase) {
+    vm.handlers.pop();
+    vm.depth = h.frameDepth;
+    vm.exStack.length = h.exDepth;
+    vm.sp = h.sp;
+    vm.stack[vm.sp++] = t.value;
+    vm.frames[vm.depth - 1]!.pc = h.pc;
+    return null;
+  }
+  // Uncaught in vm run (or vm callback).
+  const bottom = vm.frames[limit]!;
+  vm.handlers.length = bottom.handlerBase;
+  vm.depth = limit;
+  vm.sp = bottom.retBase;
+  if (bottom.mode === FrameMode.Boundary && limit === 0 && vm.waitStack.length === 0) {
+    vm.exStack.length = 0;
+    return { kind: 'error', value: t.value, loc, trace };
+  }
+  // A callback failed: report it and go on with what it interrupted.
+  vm.reportCallbackError(t.value, loc);
+  if (bottom.mode === FrameMode.Discard) {
+    vm.callbackDepth--;
+    return null;
+  }
+  if (bottom.mode === FrameMode.Replace) {
+    vm.stack[vm.sp++] = bottom.after;
+    return null;
+  }
+  vm.callbackDepth--;
+  vm.wait = vm.waitStack.pop() ?? null;
+  if (vm.wait === null) return { kind: 'done', value: null };
+  return { kind: 'suspended', wait: vm.wait };
+}
