@@ -1,6 +1,7 @@
 // Compiles Gene values (the reader's AST) into CodeUnits (gene-core §3–§5).
 // Expressions: every compiled expression leaves exactly one value on the operand stack.
-import { sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
+import { readAll, sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
+import { providePreludeCompiler } from '../runtime/prelude.js';
 import { CompileError } from '../runtime/errors.js';
 import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../runtime/values.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
@@ -495,3 +496,6 @@ export function compileProtected(c: Compiler, body: () => void, okOp: Op, failOp
 }
 
 import { compileThreadMethod } from './threads.js';
+
+// The prelude (Gene-written builtins) is compiled by this module, wherever it is loaded.
+providePreludeCompiler((source) => new Compiler('<prelude>').compileModule(readAll(source, '<prelude>')));

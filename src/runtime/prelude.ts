@@ -1,12 +1,15 @@
 // Builtins written in Gene: higher-order methods and the message dispatcher. Running callbacks
 // as ordinary Gene frames keeps the VM free of JavaScript recursion (gene-core §5.3, THR-MSG.3).
-import { Compiler } from '../compiler/compiler.js';
+//
+// Workers never load the compiler (it costs each Worker memory, THR-PERF): the compiler module
+// registers itself as the prelude's compiler when loaded (thread 0), and thread 0 hands every
+// Worker the compiled units.
 import type { CodeUnit } from '../compiler/unit.js';
-import { readAll } from '../reader/reader.js';
 import type { VM } from '../vm/vm.js';
+import { InternalError } from './errors.js';
 import { GFunction } from './values.js';
 
-const PRELUDE_SOURCE = `
+export const PRELUDE_SOURCE = `
 (fn array_map [self f] (var out []) (for x in self (out .add (f x))) out)
 (fn array_filter [self f] (var out []) (for x in self (if (f x) (out .add x))) out)
 (fn array_reduce [self init f] (var acc init) (for x in self (acc = (f acc x))) acc)
@@ -31,16 +34,29 @@ const PRELUDE_SOURCE = `
 `;
 
 let units: Map<string, CodeUnit> | null = null;
+let compilePrelude: ((source: string) => CodeUnit) | null = null;
 
-/** The prelude's functions, compiled once per process. */
-function preludeUnits(): Map<string, CodeUnit> {
-  if (units !== null) return units;
-  const module = new Compiler('<prelude>').compileModule(readAll(PRELUDE_SOURCE, '<prelude>'));
-  units = new Map();
-  for (const c of module.consts) {
-    if (typeof c === 'object' && c !== null && (c as CodeUnit).kind === 'unit') units.set((c as CodeUnit).name, c as CodeUnit);
+/** Called by the compiler module when it loads: how to compile PRELUDE_SOURCE. */
+export function providePreludeCompiler(compile: (source: string) => CodeUnit): void {
+  compilePrelude = compile;
+}
+
+/** A Worker receives the prelude already compiled. */
+export function providePreludeUnits(list: readonly CodeUnit[]): void {
+  units = new Map(list.map((u) => [u.name, u]));
+}
+
+/** The prelude's functions, compiled once per process (to ship to Workers). */
+export function preludeUnits(): CodeUnit[] {
+  if (units === null) {
+    if (compilePrelude === null) throw new InternalError('the prelude was neither compiled nor provided');
+    const module = compilePrelude(PRELUDE_SOURCE);
+    units = new Map();
+    for (const c of module.consts) {
+      if (typeof c === 'object' && c !== null && (c as CodeUnit).kind === 'unit') units.set((c as CodeUnit).name, c as CodeUnit);
+    }
   }
-  return units;
+  return [...units.values()];
 }
 
 const perVm = new WeakMap<VM, Map<string, GFunction>>();
@@ -53,7 +69,7 @@ export function preludeFunction(vm: VM, name: string): GFunction {
   }
   let f = fns.get(name);
   if (f === undefined) {
-    const unit = preludeUnits().get(name);
+    const unit = preludeUnits().find((u) => u.name === name);
     if (unit === undefined) throw new Error(`no prelude function ${name}`);
     f = new GFunction(unit, [], vm.builtins);
     fns.set(name, f);

@@ -1,3 +1,4 @@
+import type { EncUnit } from './codec.js';
 // What travels over the MessagePorts between OS threads (DESIGN §2). Every payload is the
 // codec's plain form; nothing here holds a live Gene value.
 import type { MessagePort } from 'node:worker_threads';
@@ -54,6 +55,8 @@ export interface WorkerBoot {
   gen: number;
   limits: Limits;
   trace: boolean;
+  /** The prelude, compiled by thread 0: Workers never load the compiler. */
+  prelude: EncUnit[];
   /** The port to thread 0 (also the control port). */
   control: MessagePort;
   /** Ports to the Workers that existed when this one started. */

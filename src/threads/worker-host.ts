@@ -1,11 +1,12 @@
 // The host of one OS Worker: runs one thread (task) after another in the same VM (THR-POOL.5),
 // resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
 import { geneError, kindOf, messageOf } from '../runtime/errors.js';
+import { providePreludeUnits } from '../runtime/prelude.js';
 import { GFuture, Namespace, ThreadHandle, Value, display } from '../runtime/values.js';
 import { drive } from '../vm/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
-import { Decoder, encode, type Encoded } from './codec.js';
+import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
 import { Mailbox } from './mailbox.js';
 import type { TaskSpec, Who, WorkerBoot, Wire } from './protocol.js';
 import { EndReason, SlotState, SlotTable, WorkerState } from './slots.js';
@@ -28,6 +29,7 @@ export class WorkerHost extends ThreadHost {
     this.mesh.install(0, this.slots.gen(0), boot.control);
     for (const p of boot.peers) this.mesh.install(p.peer, p.gen, p.port);
     this.machine = new VM(this, this.limits);
+    providePreludeUnits(boot.prelude.map((u) => decodeUnit(u, this.machine.builtins)));
     this.vm = this.machine;
     this.initialDollar = new Map(this.machine.dollar);
   }
