@@ -1,5 +1,6 @@
 // The receiving side of one thread's mailbox (THR-MSG.3–5, THR-CHAN.1–2): messages that arrived,
 // on_message callbacks, recv waiters, and the requests still owed a reply.
+import { Fifo } from '../runtime/fifo.js';
 import { settleFuture } from '../runtime/futures.js';
 import { preludeFunction } from '../runtime/prelude.js';
 import { GFuture, ThreadMessageValue, Value } from '../runtime/values.js';
@@ -7,7 +8,7 @@ import type { VM } from '../vm/vm.js';
 
 export class Mailbox {
   /** Messages that arrived and were not yet handed to a callback or taken by recv (FIFO). */
-  private readonly queue: ThreadMessageValue[] = [];
+  private readonly queue = new Fifo<ThreadMessageValue>();
   private readonly callbacks: Value[] = [];
   private readonly waiters: GFuture[] = [];
   /** The message whose callbacks are running: the next waits until it is done (THR-CHAN.2). */
@@ -84,7 +85,7 @@ export class Mailbox {
   owed(): ThreadMessageValue[] {
     const out = [...this.unanswered].filter((m) => !m.replied);
     this.unanswered.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     return out;
   }
 }
