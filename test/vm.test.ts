@@ -74,4 +74,11 @@ describe('VM', () => {
       (println (await f))`);
     expect(r.out).toBe('7\ncb 7\n');
   });
+
+  it('keeps builtin namespaces read-only, so a reused worker keeps nothing of a task (THR-RESET.1)', async () => {
+    const r = await runGene(`
+      (try (gene/extra = 1) catch TypeError (println "gene:" $ex/message))
+      (try (time .set "now" 1) catch TypeError (println "time:" $ex/kind))`);
+    expect(r.out).toBe('gene: gene is a builtin namespace and cannot be changed\ntime: TypeError\n');
+  });
 });

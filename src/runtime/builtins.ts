@@ -152,12 +152,12 @@ export function installBuiltins(vm: VM): void {
   for (const [name, cls] of allClasses()) ns.define(name, cls);
 
   // ---- namespaces ----
-  const nsMap = (entries: Record<string, Value>) => new GMap(new Map(Object.entries(entries)));
-  const time = nsMap({ now: new NativeFn('time/now', now), now_us: new NativeFn('time/now_us', nowUs) });
+  const nsMap = (name: string, entries: Record<string, Value>) => new GMap(new Map(Object.entries(entries)), name);
+  const time = nsMap('time', { now: new NativeFn('time/now', now), now_us: new NativeFn('time/now_us', nowUs) });
   ns.define('time', time);
   ns.define(
     'gene',
-    nsMap({
+    nsMap('gene', {
       println: new NativeFn('gene/println', println),
       print: new NativeFn('gene/print', print),
       assert: ns.lookup('assert')!.v,

@@ -1,6 +1,7 @@
 // Methods of builtin kinds (gene-core §5.3–§5.5, §7; THR-API.2). Higher-order methods are Gene
 // functions from the prelude, so a callback is an ordinary frame (no JavaScript recursion).
 import type { VM } from '../vm/vm.js';
+import { checkWritable } from '../vm/access.js';
 import { geneError } from './errors.js';
 import { settleFuture } from './futures.js';
 import { preludeFunction } from './prelude.js';
@@ -55,7 +56,11 @@ const ARRAY: Table = {
 const MAP: Table = {
   size: (_, m: GMap) => m.entries.size,
   get: (_, m: GMap, [k, def]) => m.entries.get(string(k, '.get')) ?? def ?? null,
-  set: (_, m: GMap, [k, v]) => (m.entries.set(string(k, '.set'), v ?? null), m),
+  set: (_, m: GMap, [k, v]) => {
+    checkWritable(m);
+    m.entries.set(string(k, '.set'), v ?? null);
+    return m;
+  },
   contains: (_, m: GMap, [k]) => m.entries.has(string(k, '.contains')),
   has: (_, m: GMap, [k]) => m.entries.has(string(k, '.has')),
   keys: (_, m: GMap) => [...m.entries.keys()].map(str),

@@ -56,7 +56,11 @@ export class GChar {
 
 /** Maps keep insertion order (gene-core §2.5 [rule]); keys are strings. */
 export class GMap {
-  constructor(readonly entries: Map<string, Value> = new Map()) {}
+  constructor(
+    readonly entries: Map<string, Value> = new Map(),
+    /** A builtin namespace (`gene`, `time`): read-only, so nothing a task does outlives it (THR-RESET.1). */
+    readonly builtinNamespace?: string,
+  ) {}
 }
 
 export class GGene {

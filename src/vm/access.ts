@@ -43,10 +43,20 @@ export function getIndex(obj: Value, i: number): Value {
 }
 
 export function setMember(obj: Value, name: string, v: Value): void {
-  if (obj instanceof GMap) obj.entries.set(name, v);
+  if (obj instanceof GMap) {
+    checkWritable(obj);
+    obj.entries.set(name, v);
+  }
   else if (obj instanceof GGene) obj.props.set(name, v);
   else if (obj instanceof GInstance) obj.props.set(name, v);
   else throw geneError('TypeError', `Cannot set ${name} on a value of type: ${kindName(obj)}`);
+}
+
+/** Builtin namespaces are read-only (THR-RESET.1: a reused worker must not keep a task's changes). */
+export function checkWritable(m: GMap): void {
+  if (m.builtinNamespace !== undefined) {
+    throw geneError('TypeError', `${m.builtinNamespace} is a builtin namespace and cannot be changed`);
+  }
 }
 
 export function setMemberDyn(obj: Value, key: Value, v: Value): void {
