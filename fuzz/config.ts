@@ -9,17 +9,21 @@ const envSeed = Number(process.env.GENE_FUZZ_SEED ?? '');
 export const FUZZ_SEED = Number.isFinite(envSeed) && process.env.GENE_FUZZ_SEED ? envSeed : 20261124;
 export const LONG_RUN = Number.isFinite(envRuns) && envRuns > 0;
 
-/** fast-check parameters for one property: `short` runs normally, GENE_FUZZ_RUNS in long runs. */
-export function fuzzParams<T>(name: string, short: number): fc.Parameters<T> {
+/**
+ * fast-check parameters for one property: `short` runs normally, GENE_FUZZ_RUNS in long runs
+ * (times `longShare` for a property whose runs are much slower than the others').
+ */
+export function fuzzParams<T>(name: string, short: number, longShare = 1): fc.Parameters<T> {
   return {
     seed: FUZZ_SEED,
-    numRuns: LONG_RUN ? envRuns : short,
+    numRuns: LONG_RUN ? Math.max(1, Math.round(envRuns * longShare)) : short,
     endOnFailure: true,
     reporter: (details) => {
       if (!details.failed) return;
       const replay = `npm run fuzz -- --seed ${details.seed} --only "${name}"` +
         (details.counterexamplePath ? ` --path ${details.counterexamplePath}` : '');
-      throw new Error(`${fc.defaultReportMessage(details)}\nReplay: ${replay}`);
+      const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      throw new Error(`${fc.defaultReportMessage(details)}\nError: ${cause}\nReplay: ${replay}`);
     },
     ...(process.env.GENE_FUZZ_PATH ? { path: process.env.GENE_FUZZ_PATH } : {}),
   };

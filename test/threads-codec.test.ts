@@ -1,6 +1,6 @@
 // THR-MSG-COPY: the codec is the only door between threads. Round trips (through
 // structuredClone, as postMessage does), copy isolation, sendable functions, NotSendable paths.
-import fc from 'fast-check';
+// The random-value properties are in fuzz/codec.fuzz.test.ts.
 import { describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
 import { ERROR_CLASSES, GeneThrow, describeThrown, makeErrorValue } from '../src/runtime/errors.js';
@@ -193,37 +193,5 @@ describe('NotSendable', () => {
       'job(fn uses).f is a Future (not sendable: futures belong to the thread that made them)',
     );
     expect(ns.lookup('f')!.v).toBeInstanceOf(GFuture);
-  });
-});
-
-describe('property: random sendable values survive the trip unchanged (seeded)', () => {
-  const scalar = fc.oneof(
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer({ min: -140737488355328, max: 140737488355327 }),
-    fc.double().map((d) => new GFloat(d) as Value),
-    fc.string({ unit: 'binary', maxLength: 8 }).map((s) => str(s) as Value),
-    fc.string({ minLength: 1, maxLength: 6 }).map((s) => new Sym(s) as Value),
-    fc.tuple(fc.nat(64), fc.nat(2 ** 47)).map(([id, sec]) => new ThreadHandle(id, sec) as Value),
-  );
-  const { value } = fc.letrec<{ value: Value }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      scalar,
-      fc.array(tie('value'), { maxLength: 4 }),
-      fc.array(fc.tuple(fc.string({ maxLength: 4 }), tie('value')), { maxLength: 4 }).map((es) => new GMap(new Map(es)) as Value),
-      fc.tuple(tie('value'), fc.array(tie('value'), { maxLength: 3 })).map(([t, cs]) => new GGene(t, new Map([['p', 1]]), cs) as Value),
-    ),
-  }));
-
-  it('decode(clone(encode(v))) equals v and prints the same', () => {
-    const vm = newVm();
-    fc.assert(
-      fc.property(value, (v) => {
-        const back = roundTrip(v, vm);
-        return equals(back, v) && repr(back) === repr(v);
-      }),
-      { seed: 1, numRuns: 200 },
-    );
   });
 });

@@ -58,8 +58,10 @@ export interface CodeUnit {
   /** Runtime-only inline cache for LoadGlobal (never copied between threads). */
   globalCache?: (Cell | undefined)[];
   globalCacheVersion?: number;
-  /** Runtime-only: the module cells StoreGlobal/DefineGlobal write (own cells never change). */
+  /** Runtime-only: the module cells StoreGlobal/DefineGlobal write (own cells never change)… */
   storeCache?: (Cell | undefined)[];
+  /** …in this namespace (a unit may run in several: the prelude in every VM). */
+  storeCacheOwner?: object;
 }
 
 export function isCodeUnit(c: unknown): c is CodeUnit {

@@ -93,10 +93,16 @@ export class Cell {
 }
 
 /** A global namespace: module variables of one VM, or the private globals of a received function. */
+/** Namespace versions are unique across namespaces, so a cached look-up names its namespace too. */
+let nextNamespaceVersion = 1;
+
 export class Namespace {
   readonly cells = new Map<string, Cell>();
-  /** Bumped when a new name shadows one from `parent`, invalidating cached look-ups. */
-  version = 0;
+  /**
+   * Identifies this namespace and its current shape; replaced when a new name shadows one from
+   * `parent`. A unit's look-up cache is valid only for the version it was filled under.
+   */
+  version = nextNamespaceVersion++;
   constructor(readonly parent: Namespace | null) {}
 
   lookup(name: string): Cell | undefined {
@@ -117,7 +123,7 @@ export class Namespace {
     }
     c = new Cell(v);
     this.cells.set(name, c);
-    if (this.parent?.lookup(name) !== undefined) this.version++;
+    if (this.parent?.lookup(name) !== undefined) this.version = nextNamespaceVersion++;
     return c;
   }
 }

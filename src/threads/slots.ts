@@ -121,6 +121,14 @@ export class SlotTable {
   matches(slot: number, secret: number): boolean {
     return slot >= 0 && slot < MAX_SLOTS && this.secret(slot) === secret;
   }
+  /**
+   * THR-JOIN.1, THR-POOL.4: the handle's thread has ended and its slot is free (or taken again).
+   * `free` rotates the secret before the slot reads Free: in between, the thread has not ended yet
+   * for a joiner, or a spawn right after the join could find the pool still full.
+   */
+  hasEnded(slot: number, secret: number): boolean {
+    return !this.matches(slot, secret) && this.state(slot) !== SlotState.Ending;
+  }
   /** `.alive`: the handle's thread is running (not ended, not being stopped). */
   alive(slot: number, secret: number): boolean {
     return this.matches(slot, secret) && this.state(slot) === SlotState.Running;

@@ -222,7 +222,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
           v = errorValueOf(e);
           m.ok = false;
         }
-        if (p.untilEnded && p.target !== null && this.slots.matches(p.target.id, p.target.secret)) {
+        if (p.untilEnded && p.target !== null && !this.slots.hasEnded(p.target.id, p.target.secret)) {
           p.result = { ok: m.ok, value: v };
           return;
         }
@@ -266,7 +266,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
       throw geneError('ThreadInvalid', `${display(target)} cannot join itself: it would wait forever`);
     }
     if (target.id === 0) throw geneError('ThreadInvalid', 'Thread 0 never ends while other threads run: joining it would wait forever');
-    if (!this.slots.matches(target.id, target.secret)) return succeeded(null);
+    if (this.slots.hasEnded(target.id, target.secret)) return succeeded(null);
     const future = new GFuture('join');
     this.joins.push({ future, id: target.id, secret: target.secret });
     this.watchEnds();
@@ -445,17 +445,26 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     const ended = epoch !== this.lastEpoch ? this.endedTargets() : null;
     if (this.mesh.drain(this.handleWire)) this.slots.ring(this.index);
     if (ended !== null) {
-      this.lastEpoch = epoch;
+      // A target still being freed is swept again at the ring that follows its Free store.
+      if (!this.targetBeingFreed()) this.lastEpoch = epoch;
       this.sweepEnded(ended);
     }
+  }
+
+  /** Is a thread this one waits on between its secret rotating and its slot reading Free? */
+  private targetBeingFreed(): boolean {
+    const freeing = (id: number, secret: number) => !this.slots.matches(id, secret) && !this.slots.hasEnded(id, secret);
+    for (const j of this.joins) if (freeing(j.id, j.secret)) return true;
+    for (const p of this.pending.values()) if (p.target !== null && freeing(p.target.id, p.target.secret)) return true;
+    return false;
   }
 
   /** The joins and pending replies whose thread has ended (its handle went stale), and why. */
   private endedTargets(): Map<object, EndReason> {
     const out = new Map<object, EndReason>();
-    for (const j of this.joins) if (!this.slots.matches(j.id, j.secret)) out.set(j, EndReason.Exited);
+    for (const j of this.joins) if (this.slots.hasEnded(j.id, j.secret)) out.set(j, EndReason.Exited);
     for (const p of this.pending.values()) {
-      if (p.target !== null && !this.slots.matches(p.target.id, p.target.secret)) out.set(p, this.slots.reason(p.target.id));
+      if (p.target !== null && this.slots.hasEnded(p.target.id, p.target.secret)) out.set(p, this.slots.reason(p.target.id));
     }
     return out;
   }

@@ -1,6 +1,6 @@
 // The host of one OS Worker: runs one thread (task) after another in the same VM (THR-POOL.5),
 // resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
-import { geneError, kindOf, messageOf } from '../runtime/errors.js';
+import { kindOf, messageOf } from '../runtime/errors.js';
 import { providePreludeUnits } from '../runtime/prelude.js';
 import { GFuture, Namespace, ThreadHandle, Value, display } from '../runtime/values.js';
 import { drive } from '../vm/driver.js';
@@ -8,6 +8,7 @@ import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
 import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
 import { Mailbox } from './mailbox.js';
+import { errorValueOf } from './remote-errors.js';
 import type { TaskSpec, Who, WorkerBoot, Wire } from './protocol.js';
 import { EndReason, SlotState, SlotTable, WorkerState } from './slots.js';
 import { ThreadHost } from './thread-host.js';
@@ -98,10 +99,9 @@ export class WorkerHost extends ThreadHost {
       vm.load(dec.units[task.body]!, ns);
       result = await drive(vm, vm.run(), this, () => this.keep || this.timerCallbacksPending());
     } catch (e) {
-      const t = e instanceof Error && 'value' in e ? (e as { value: Value }).value : null;
       result = {
         kind: 'error',
-        value: t ?? geneError('InternalError', `internal error: ${e instanceof Error ? e.message : String(e)}`).value,
+        value: errorValueOf(e),
         trace: '',
       };
     }
@@ -115,7 +115,7 @@ export class WorkerHost extends ThreadHost {
         } catch (e) {
           // THR-SPAWN.5: an unsendable result fails the Future with NotSendable.
           ok = false;
-          v = this.remoteError((e as { value: Value }).value, '');
+          v = this.remoteError(errorValueOf(e), '');
         }
       } else {
         v = this.remoteError(result.kind === 'error' ? result.value : null, traceText(result));

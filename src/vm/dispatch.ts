@@ -126,12 +126,16 @@ export function execute(vm: VM): RunResult {
             break;
           case Op.StoreGlobal: {
             const k = code[pc++]!;
-            (frame.unit.storeCache?.[k] ?? G.assignableGlobal(frame, k)).v = stack[sp - 1]!;
+            const unit = frame.unit;
+            const cached = unit.storeCacheOwner === frame.globals ? unit.storeCache![k] : undefined;
+            (cached ?? G.assignableGlobal(frame, k)).v = stack[sp - 1]!;
             break;
           }
           case Op.DefineGlobal: {
             const k = code[pc++]!;
-            (frame.unit.storeCache?.[k] ?? G.definedGlobal(frame, k)).v = stack[sp - 1]!;
+            const unit = frame.unit;
+            const cached = unit.storeCacheOwner === frame.globals ? unit.storeCache![k] : undefined;
+            (cached ?? G.definedGlobal(frame, k)).v = stack[sp - 1]!;
             break;
           }
           case Op.LoadDollar: {

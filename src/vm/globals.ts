@@ -1,6 +1,7 @@
 // Module variables (gene-core §3.1–§3.2). Each unit caches the Cell behind every global name it
-// uses: a load looks a name up once per namespace version (bumped when a module variable starts
-// shadowing a builtin); a store finds or creates its module cell once, since own cells never move.
+// uses: a load looks a name up once per namespace version (unique to a namespace, renewed when a
+// module variable starts shadowing a builtin); a store finds or creates its module cell once per
+// namespace, since own cells never move.
 import type { Cell } from '../runtime/values.js';
 import type { Frame } from './frame.js';
 import type { VM } from './vm.js';
@@ -21,7 +22,11 @@ export function resolveGlobal(vm: VM, frame: Frame, k: number): Cell {
 
 function storeCache(frame: Frame): (Cell | undefined)[] {
   const unit = frame.unit;
-  return (unit.storeCache ??= new Array(unit.names.length));
+  if (unit.storeCache === undefined || unit.storeCacheOwner !== frame.globals) {
+    unit.storeCache = new Array(unit.names.length);
+    unit.storeCacheOwner = frame.globals;
+  }
+  return unit.storeCache;
 }
 
 /** StoreGlobal's slow path: the nearest binding, else a new module variable (gene-core §3.2). */
