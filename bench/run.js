@@ -21,9 +21,9 @@ mkdirSync(join(here, 'results'), { recursive: true });
 for (const s of suites) {
   if (only && s.name !== only) continue;
   const figures = await s.run({ quick });
-  const rows = figures.map((f) => [f.name, f.value, f.unit, f.target ?? '', f.baseline ?? '', f.verdict ?? '']);
+  const rows = figures.map((f) => [f.name, f.value, f.unit, f.p99 ?? '', f.runs ?? '', f.target ?? '', f.baseline ?? '', f.verdict ?? '']);
   console.log(`\n## ${s.name}`);
-  console.log(['figure', 'median', 'unit', 'target', 'raw JS', 'verdict'].join(' | '));
+  console.log(['figure', 'median', 'unit', 'p99', 'runs', 'target', 'raw JS', 'verdict'].join(' | '));
   for (const r of rows) console.log(r.join(' | '));
   writeFileSync(join(here, 'results', `${s.name}.json`), JSON.stringify({ date: new Date().toISOString(), machine, quick, figures }, null, 2) + '\n');
 }

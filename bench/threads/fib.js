@@ -1,0 +1,4 @@
+// The CPU-bound task of the raw-JS speedup figure (the Gene side runs the same recursion).
+export function fibJs(n) {
+  return n < 2 ? n : fibJs(n - 1) + fibJs(n - 2);
+}
