@@ -13,7 +13,10 @@ const quick = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 
 const suites = [{ name: 'vm', run: vmFigures }];
-const extra = await import('./threads-bench.js').catch(() => null);
+const extra = await import('./threads-bench.js').catch((e) => {
+  console.error(`bench: the thread suite did not load: ${e?.message ?? e}`);
+  return null;
+});
 if (extra) suites.push({ name: 'threads', run: extra.threadFigures });
 
 const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform };

@@ -108,8 +108,12 @@ export async function rawPingPong({ busy, samples, warmup = 200 }) {
     return await using([start], async () => {
       const ping = (i) => {
         port1.postMessage(i);
-        let m;
-        while ((m = receiveMessageOnPort(port1)) === undefined);
+        let m, n = 0;
+        const t0 = performance.now();
+        while ((m = receiveMessageOnPort(port1)) === undefined) {
+          // Never spin forever if the Worker died.
+          if (++n % 100_000 === 0 && performance.now() - t0 > 10_000) throw new Error(`ping ${i}: no answer in 10 s`);
+        }
         if (m.message !== i) throw new Error(`ping ${i} answered with ${m.message}`);
       };
       const pause = () => new Promise((r) => setTimeout(r, 1));
