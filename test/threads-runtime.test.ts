@@ -1,12 +1,12 @@
 // The thread runtime end to end: real Gene programs run as child processes on the built code
-// (thread 0 = MainThreadHost, workers from dist/threads/worker-main.js). Every run has a
+// (`gene run`: thread 0 = MainThreadHost, workers from dist/threads/worker-main.js). Every run has a
 // timeout and must end by itself; no expectation depends on interleaving or on sleeps.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
 import { runOnThreads } from '../src/threads/run-main.js';
 import { DEFAULT_LIMITS } from '../src/vm/host.js';
@@ -15,28 +15,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gene-threads-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Newest modification time under a directory. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** `gene run` once it is wired to MainThreadHost; until then the test-only runner. */
-let runner: string[] = [];
-beforeAll(() => {
-  const built = join(ROOT, 'dist/threads/main-host.js');
-  if (!existsSync(built) || statSync(built).mtimeMs < newest(join(ROOT, 'src/threads'))) {
-    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-  }
-  const execute = join(ROOT, 'dist/cli/execute.js');
-  const wired = existsSync(execute) && readFileSync(execute, 'utf8').includes('MainThreadHost');
-  runner = wired ? [join(ROOT, 'bin/gene.js'), 'run'] : [join(ROOT, 'test/fixtures/threads/run.mjs')];
-}, 120_000);
+// `npm test` builds dist/ first; the programs run through the real CLI.
+const gene_js = join(ROOT, 'bin/gene.js');
 
 interface Run {
   out: string;
@@ -49,7 +29,7 @@ let n = 0;
 function gene(source: string, args: string[] = [], env: Record<string, string> = {}, timeout = 30_000): Run {
   const file = join(scratch, `t${n++}.gene`);
   writeFileSync(file, source);
-  const r = spawnSync(process.execPath, [...runner, ...args, file], {
+  const r = spawnSync(process.execPath, [gene_js, 'run', ...args, file], {
     encoding: 'utf8',
     timeout,
     env: { ...process.env, GENE_TRACE: '', ...env },
