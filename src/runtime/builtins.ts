@@ -1,7 +1,7 @@
 // Global builtins (gene-core §6) and the `gene/…` and `time/…` namespaces, installed into each
 // VM's builtins namespace. Operators are bound names too (gene-core §3.1).
 import type { VM } from '../vm/vm.js';
-import { checkInt, add, compare, div, mod, mul, neg, sub } from '../vm/arith.js';
+import { add, compare, div, mod, mul, neg, sub } from '../vm/arith.js';
 import { allClasses, BUILTIN_CLASSES } from './classes.js';
 import { geneError } from './errors.js';
 import { settleFuture } from './futures.js';
@@ -9,7 +9,6 @@ import {
   GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value,
   display, equals, kindName, str, truthy, typeOf,
 } from './values.js';
-import { preludeFunction } from './prelude.js';
 
 /** Milliseconds from a sleep/timeout argument: Int = ms, Float = seconds (gene-core §6). */
 export function durationMs(v: Value | undefined, what: string): number {
@@ -88,7 +87,6 @@ export function installBuiltins(vm: VM): void {
   def('!=', binary('!=', (a, b) => !equals(a, b)));
   def('&&', (args) => args.reduce((a, b) => (truthy(a) ? b : a), true as Value));
   def('||', (args) => args.reduce((a, b) => (truthy(a) ? a : b), false as Value));
-  void checkInt;
 
   // ---- time and sleeping (gene-core §6) ----
   const sleep: NativeImpl = (args) => {
@@ -147,7 +145,6 @@ export function installBuiltins(vm: VM): void {
     } else vm.reportCallbackError(ex ?? null, undefined);
     return null;
   });
-  void preludeFunction;
 
   for (const [name, cls] of allClasses()) ns.define(name, cls);
 

@@ -4,7 +4,7 @@
 import { serialize as v8serialize } from 'node:v8';
 import type { SpawnSpec } from '../compiler/unit.js';
 import { geneError, makeErrorValue, type ErrorKind } from '../runtime/errors.js';
-import { failWithTimeout, settleFuture, succeeded } from '../runtime/futures.js';
+import { settleFuture, succeeded } from '../runtime/futures.js';
 import {
   GFunction, GFuture, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, str,
 } from '../runtime/values.js';
@@ -13,6 +13,7 @@ import type { Limits, VMHost } from '../vm/host.js';
 import type { VM } from '../vm/vm.js';
 import { Encoder, decodeIn, encode, type Encoded } from './codec.js';
 import { Doorbell } from './doorbell.js';
+import { Timers } from '../vm/timers.js';
 import { Mailbox } from './mailbox.js';
 import { Mesh } from './mesh.js';
 import { trace, writeOut } from './output.js';
@@ -45,9 +46,8 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   protected keep = false;
   protected readonly pending = new Map<number, Pending>();
   protected joins: { future: GFuture; id: number; secret: number }[] = [];
-  protected readonly timers = new Set<NodeJS.Timeout>();
-  /** Futures of pending timers: while one has callbacks, the program is not done (gene-core §7). */
-  protected readonly timerFutures = new Set<GFuture>();
+  /** Wakes this thread's idle driver when a timer fires: the settled Future may have callbacks. */
+  protected readonly timers = new Timers(() => this.slots.ring(this.index));
   private nextRid = 1;
   // ---- the doorbell and the ended epoch ----
   protected readonly bell: Doorbell;
@@ -387,39 +387,18 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   }
 
   timer(vm: VM, ms: number): GFuture {
-    const f = new GFuture('timer');
-    this.timerFutures.add(f);
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.timerFutures.delete(f);
-      settleFuture(vm, f, 'success', null);
-      this.slots.ring(this.index); // wake an idle VM: the settled Future may have callbacks
-    }, Math.max(0, ms));
-    this.timers.add(t);
-    return f;
+    return this.timers.sleep(vm, ms);
   }
   timeoutFuture(vm: VM, f: GFuture, ms: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      failWithTimeout(vm, f, ms);
-      this.slots.ring(this.index);
-    }, Math.max(0, ms));
-    this.timers.add(t);
-    f.onSettle.push(() => {
-      clearTimeout(t);
-      this.timers.delete(t);
-    });
+    this.timers.timeout(vm, f, ms);
   }
   protected clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.timerFutures.clear();
   }
 
   /** A pending timer will run callbacks when it fires: the program waits for it. */
   protected timerCallbacksPending(): boolean {
-    for (const f of this.timerFutures) if (f.callbacks.length > 0) return true;
-    return false;
+    return this.timers.callbacksPending();
   }
 
   // ---- safepoints and idling (THR-CHAN.2) ----

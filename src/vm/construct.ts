@@ -1,7 +1,15 @@
-// Instructions that build values: spreads, map and gene literals, ranges, interpolated strings.
-// Each takes the stack and stack pointer and returns the new stack pointer.
+// Instructions that build values: closures, spreads, map and gene literals, ranges, interpolated
+// strings. Those that pop operands take the stack and stack pointer and return the new pointer.
 import { geneError } from '../runtime/errors.js';
-import { GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../runtime/values.js';
+import type { CodeUnit } from '../compiler/unit.js';
+import { Cell, GFunction, GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../runtime/values.js';
+import type { Frame } from './frame.js';
+
+/** A function value: the unit plus the cells it captures, by reference (gene-core §3.6). */
+export function closure(unit: CodeUnit, stack: Value[], base: number, frame: Frame): GFunction {
+  const cells = unit.captures.map((c) => (c.fromLocal ? (stack[base + c.index] as unknown as Cell) : frame.fn.cells[c.index]!));
+  return new GFunction(unit, cells, frame.globals);
+}
 
 /** [arr xs] -> [arr] with the elements of xs appended (`x...`, gene-core §1.6). */
 export function arraySpread(stack: Value[], sp: number): number {

@@ -3,7 +3,7 @@
 // Every exit from the loop (a call, a return, a throw, a suspension) saves them into the frame.
 import { Op } from '../compiler/opcodes.js';
 import type { CodeUnit, KeyList, SpawnSpec } from '../compiler/unit.js';
-import { GeneThrow, geneError } from '../runtime/errors.js';
+import { GeneThrow, geneError, type ErrorKind } from '../runtime/errors.js';
 import { settleFuture } from '../runtime/futures.js';
 import { isInstanceOf } from '../runtime/classes.js';
 import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../runtime/values.js';
@@ -229,19 +229,13 @@ export function execute(vm: VM): RunResult {
             const done = frame;
             vm.depth--;
             vm.handlers.length = done.handlerBase;
-            const mode = done.mode;
-            if (mode === FrameMode.Normal) {
+            if (done.mode === FrameMode.Normal) {
               sp = done.retBase;
               stack[sp++] = result;
-            } else if (mode === FrameMode.Discard) {
-              sp = done.retBase;
-              vm.callbackDepth--;
-            } else if (mode === FrameMode.Replace) {
-              sp = done.retBase;
-              stack[sp++] = done.after;
             } else {
-              vm.sp = done.retBase;
-              return vm.boundaryReturned(result);
+              const r = vm.returnedFromCallback(done, result);
+              if (r !== null) return r;
+              sp = vm.sp;
             }
             frame = vm.frames[vm.depth - 1]!;
             ({ code, consts, base, pc } = frame);
@@ -320,14 +314,9 @@ export function execute(vm: VM): RunResult {
             sp = vm.sp;
             break;
           }
-          case Op.Closure: {
-            const unit = consts[code[pc++]!] as CodeUnit;
-            const cells = unit.captures.map((c) =>
-              c.fromLocal ? (stack[base + c.index] as unknown as Cell) : frame.fn.cells[c.index]!,
-            );
-            stack[sp++] = new GFunction(unit, cells, frame.globals);
+          case Op.Closure:
+            stack[sp++] = C.closure(consts[code[pc++]!] as CodeUnit, stack, base, frame);
             break;
-          }
           case Op.BindDefault: {
             const slotValue = stack[base + code[pc++]!] as unknown;
             const v = slotValue instanceof Cell ? slotValue.v : slotValue;
@@ -360,11 +349,8 @@ export function execute(vm: VM): RunResult {
             stack[sp - 1] = isInstanceOf(stack[sp - 1]!, cls);
             break;
           }
-          case Op.ThrowError: {
-            const kind = (consts[code[pc++]!] as GString).s;
-            const message = (consts[code[pc++]!] as GString).s;
-            throw geneError(kind as never, message);
-          }
+          case Op.ThrowError:
+            throw geneError((consts[code[pc++]!] as GString).s as ErrorKind, (consts[code[pc++]!] as GString).s);
 
           // ---- operators ----
           case Op.Add: {

@@ -3,19 +3,16 @@
 import { writeSync } from 'node:fs';
 import type { SpawnSpec } from '../compiler/unit.js';
 import { geneError } from '../runtime/errors.js';
-import { failWithTimeout, settleFuture } from '../runtime/futures.js';
 import { GFuture, ThreadHandle, Value } from '../runtime/values.js';
 import type { IdleSource } from './driver.js';
+import { Timers } from './timers.js';
 import type { VMHost } from './host.js';
 import type { VM } from './vm.js';
 
 export class LocalHost implements VMHost, IdleSource {
   readonly threadId: number = 0;
-  /** Timers pending (sleep, sleep_async, recv ^timeout): they can still wake a wait. */
-  protected timers = new Set<NodeJS.Timeout>();
-  /** Futures of pending timers, to drain at program end (gene-core §7). */
-  protected timerFutures = new Set<GFuture>();
   private wake: (() => void) | null = null;
+  protected readonly timers = new Timers(() => this.wake?.());
   private readonly self = new ThreadHandle(0, 0);
   /** Captured output instead of the process's stdout/stderr (tests). */
   constructor(protected readonly sink?: (fd: 1 | 2, text: string) => void) {}
@@ -53,28 +50,10 @@ export class LocalHost implements VMHost, IdleSource {
   callbackRegistered(_vm: VM): void {}
 
   timer(vm: VM, ms: number): GFuture {
-    const f = new GFuture();
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.timerFutures.delete(f);
-      settleFuture(vm, f, 'success', null);
-      this.wake?.();
-    }, Math.max(0, ms));
-    this.timers.add(t);
-    this.timerFutures.add(f);
-    return f;
+    return this.timers.sleep(vm, ms);
   }
   timeoutFuture(vm: VM, f: GFuture, ms: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      failWithTimeout(vm, f, ms);
-      this.wake?.();
-    }, Math.max(0, ms));
-    this.timers.add(t);
-    f.onSettle.push(() => {
-      clearTimeout(t);
-      this.timers.delete(t);
-    });
+    this.timers.timeout(vm, f, ms);
   }
 
   // ---- IdleSource ----
@@ -87,8 +66,7 @@ export class LocalHost implements VMHost, IdleSource {
   }
   /** At program end, stay while a pending timer has callbacks to run (gene-core §7). */
   hasPendingCallbacks(): boolean {
-    for (const f of this.timerFutures) if (f.callbacks.length > 0) return true;
-    return false;
+    return this.timers.callbacksPending();
   }
   canProgress(_vm: VM, _f: GFuture): boolean {
     return this.timers.size > 0;

@@ -112,10 +112,6 @@ export class VM {
     return this.execute();
   }
 
-  get idle(): boolean {
-    return this.depth === 0 || this.wait !== null;
-  }
-
   // ---- natives' requests ----
 
   /** A native asks the VM to suspend until `wait.future` settles; its result is then the Future's value. */
@@ -281,6 +277,19 @@ export class VM {
     const top = this.frames[this.depth - 1]!;
     if (top.mode === FrameMode.Discard) top.retBase = base;
     else this.callbackDepth--; // a native callback ran at once
+  }
+
+  /**
+   * A frame that is not an ordinary call returned (its frame is already popped): a safepoint
+   * callback (result dropped), a Gene call made by a native (result replaced), or the bottom of a
+   * host-started run (control goes back to the host: the RunResult). Sets `sp` otherwise.
+   */
+  /** @internal */ returnedFromCallback(done: Frame, result: Value): RunResult | null {
+    this.sp = done.retBase;
+    if (done.mode === FrameMode.Discard) this.callbackDepth--;
+    else if (done.mode === FrameMode.Replace) this.stack[this.sp++] = done.after;
+    else return this.boundaryReturned(result);
+    return null;
   }
 
   /** The bottom frame of a host-started run returned. */

@@ -1,0 +1,61 @@
+// The timers of one thread (sleep, sleep_async, ^timeout on recv): they keep a waiting program
+// alive (THR-LIFE.5: a pending timer means no Deadlock), and a timer whose Future has callbacks
+// keeps the program from being done (gene-core §7). `wake` rouses the thread's idle driver.
+import { failWithTimeout, settleFuture } from '../runtime/futures.js';
+import { GFuture } from '../runtime/values.js';
+import type { VM } from './vm.js';
+
+export class Timers {
+  private readonly handles = new Set<NodeJS.Timeout>();
+  /** Futures of pending sleep timers. */
+  private readonly futures = new Set<GFuture>();
+
+  constructor(private readonly wake: () => void) {}
+
+  /** How many timers are pending. */
+  get size(): number {
+    return this.handles.size;
+  }
+
+  private start(ms: number, fire: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.handles.delete(t);
+      fire();
+      this.wake();
+    }, Math.max(0, ms));
+    this.handles.add(t);
+    return t;
+  }
+
+  /** A Future that succeeds with nil after `ms`. */
+  sleep(vm: VM, ms: number): GFuture {
+    const f = new GFuture('timer');
+    this.futures.add(f);
+    this.start(ms, () => {
+      this.futures.delete(f);
+      settleFuture(vm, f, 'success', null);
+    });
+    return f;
+  }
+
+  /** Fail `f` with AsyncTimeout after `ms` unless it settles first. */
+  timeout(vm: VM, f: GFuture, ms: number): void {
+    const t = this.start(ms, () => failWithTimeout(vm, f, ms));
+    f.onSettle.push(() => {
+      clearTimeout(t);
+      this.handles.delete(t);
+    });
+  }
+
+  /** A pending timer will run callbacks when it fires: the program waits for it. */
+  callbacksPending(): boolean {
+    for (const f of this.futures) if (f.callbacks.length > 0) return true;
+    return false;
+  }
+
+  clear(): void {
+    for (const t of this.handles) clearTimeout(t);
+    this.handles.clear();
+    this.futures.clear();
+  }
+}
