@@ -5,7 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SuiteError, UsageError } from './errors.js';
+import type { ConformanceCase } from './case-file.js';
 import { killLiveGroups } from './exec.js';
+import { lintCases } from './feature-lint.js';
+import { displayPath } from './report-paths.js';
 import { loadExpectations, unusedExpectations } from './expectations.js';
 import { loadLimits } from './limits.js';
 import { parseOptions, USAGE, type ConformanceOptions } from './options.js';
@@ -76,7 +79,14 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
   for (const tag of [...options.features, ...options.excludeFeatures]) {
     if (!isKnownFeature(suite, tag)) throw new UsageError(`unknown feature tag "${tag}" in --features/--exclude-features`);
   }
+  const known = new Set(suite.cases.map((c) => c.id));
+  const unknownIds = options.ids.filter((id) => !known.has(id));
+  if (unknownIds.length > 0) throw new UsageError(`no case has the id ${unknownIds.map((id) => `"${id}"`).join(', ')} (--id/--ids-from match exactly; see --list)`);
   const cases = selectCases(suite.cases, options);
+  if (options.lint) return lint(cases, options.fix, io);
+  if (cases.length === 0 && !options.allowEmpty) {
+    throw new UsageError('no cases selected (check --filter/--id/--features/--shard; --allow-empty accepts an empty run)');
+  }
   if (options.list) {
     io.stdout.write(cases.map((c) => `${c.id}\n`).join(''));
     return EXIT_OK;
@@ -89,7 +99,6 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
   const limits = loadLimits(options.limits ?? defaults.limits, { optional: options.limits === undefined });
   const implText = options.impl ?? defaults.implText;
   const implWords = options.impl !== undefined ? resolveImplCommand(options.impl) : defaults.implWords;
-  if (cases.length === 0) io.stderr.write('gene conformance: warning: no cases selected\n');
 
   const tempDir = mkdtempSync(join(tmpdir(), 'gene-conformance-'));
   const progress = createProgress(io.stderr, progressMode(options, io), options.allowUnexpectedPass);
@@ -133,6 +142,19 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     if (folders.length > 0) io.stderr.write(`gene conformance: ${folders.length} repro folder(s) in ${options.saveFailed}\n`);
   }
   return report.summary.failing > 0 ? EXIT_FAILURES : EXIT_OK;
+}
+
+/** `--lint [--fix]`: every case's tags against the features its text uses. */
+function lint(cases: readonly ConformanceCase[], fix: boolean, io: ConsoleIO): number {
+  const { problems, fixed } = lintCases(cases, { fix });
+  for (const file of fixed) io.stderr.write(`gene conformance: added missing feature tags to ${displayPath(file)}\n`);
+  for (const p of problems) io.stderr.write(`${displayPath(p.file)}:${p.line}: ${p.message}\n`);
+  if (problems.length > 0) {
+    io.stderr.write(`gene conformance --lint: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${cases.length} cases\n`);
+    return EXIT_FAILURES;
+  }
+  io.stdout.write(`lint ok: ${cases.length} cases, every used feature tagged\n`);
+  return EXIT_OK;
 }
 
 /** The runner with its output streams given (tests pass string sinks). */

@@ -1,6 +1,7 @@
 // `gene conformance [DIR|FILE…] [options]`: the command line, parsed into plain options.
 // Anything malformed is a UsageError (exit status 2).
 
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
 
@@ -21,6 +22,16 @@ export interface ConformanceOptions {
   progress: boolean;
   saveFailed?: string;
   filters: string[];
+  /** Exact case ids (--id, --ids-from); all cases when empty. */
+  ids: string[];
+  /** --shard i/N: the i-th (1-based) of N deterministic parts of the selection. */
+  shard?: { index: number; count: number };
+  repeat: number;
+  retries: number;
+  allowEmpty: boolean;
+  updateExpectations?: string;
+  lint: boolean;
+  fix: boolean;
   list: boolean;
   allowUnexpectedPass: boolean;
   verbose: boolean;
@@ -42,10 +53,24 @@ Runs conformance cases (default: this package's conformance/cases) against an im
   --progress                periodic progress lines on stderr even when it is not a terminal
   --save-failed DIR         write a stand-alone repro folder per failing case
   --filter SUBSTR           only cases whose id contains SUBSTR (may repeat)
+  --id ID                   only the case with exactly this id (may repeat)
+  --ids-from FILE           only the ids listed in FILE (one a line, # comments)
+  --shard I/N               only the I-th of N deterministic parts of the selection (CI machines)
+  --allow-empty             an empty selection is not an error (default: exit 2)
+  --repeat N                run each case N times; mixed results are reported as flaky
+  --retries N               rerun a failing case up to N times; a later pass is flaky
+  --update-expectations FILE  write FILE from this run (keeps matching entries, adds new failures,
+                            drops entries that pass or match nothing) and print the changes
   --list                    list the selected case ids and exit
+  --lint                    check every case's ## features: against the APIs its text uses; exit 1 on problems
+  --fix                     with --lint: add the missing tags to the case files
   --verbose, -v             human reporter: also list skips and known failures
   --help, -h                this text
-Exit status: 0 no failures, 1 failures, 2 usage or suite error.`;
+Exit status: 0 no failures, 1 failures, 2 usage or suite error (or an empty selection).
+Other commands:
+  gene conformance diff OLD.json NEW.json       regressions, fixes, new and removed cases; exit 1 on a regression
+  gene conformance merge A.json B.json… -o OUT  one report from shard reports
+  gene conformance report --html OUT.html A.json [B.json…]  one static page: rules × implementations`;
 
 function defaultJobs(): number {
   return Math.max(1, availableParallelism());
@@ -73,6 +98,12 @@ export function parseOptions(argv: readonly string[]): ConformanceOptions {
     reporter: 'human',
     progress: false,
     filters: [],
+    ids: [],
+    repeat: 1,
+    retries: 0,
+    allowEmpty: false,
+    lint: false,
+    fix: false,
     list: false,
     allowUnexpectedPass: false,
     verbose: false,
@@ -140,6 +171,36 @@ export function parseOptions(argv: readonly string[]): ConformanceOptions {
       case '--filter':
         options.filters.push(value());
         break;
+      case '--id':
+        options.ids.push(value());
+        break;
+      case '--ids-from':
+        options.ids.push(...readIdsFile(value()));
+        break;
+      case '--shard':
+        options.shard = parseShard(value());
+        break;
+      case '--allow-empty':
+        flag();
+        options.allowEmpty = true;
+        break;
+      case '--repeat':
+        options.repeat = positiveNumber(arg, value(), true);
+        break;
+      case '--retries':
+        options.retries = nonNegativeInteger(arg, value());
+        break;
+      case '--update-expectations':
+        options.updateExpectations = value();
+        break;
+      case '--lint':
+        flag();
+        options.lint = true;
+        break;
+      case '--fix':
+        flag();
+        options.fix = true;
+        break;
       case '--list':
         flag();
         options.list = true;
@@ -167,5 +228,35 @@ export function parseOptions(argv: readonly string[]): ConformanceOptions {
         options.paths.push(arg);
     }
   }
+  if (options.fix && !options.lint) throw new UsageError('--fix goes with --lint');
+  if (options.repeat > 1 && options.retries > 0) throw new UsageError('--repeat and --retries cannot be combined');
   return options;
+}
+
+function nonNegativeInteger(option: string, value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${option} wants an integer >= 0, got "${value}"`);
+  return Number(value);
+}
+
+/** `I/N` with 1 <= I <= N. */
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard wants I/N with 1 <= I <= N (e.g. 2/4), got "${value}"`);
+  return { index, count };
+}
+
+/** Ids one a line; blank lines and `#` comments ignored. */
+function readIdsFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read --ids-from file ${file}: ${(e as Error).message}`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }

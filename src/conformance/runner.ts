@@ -23,15 +23,32 @@ export interface Selection {
   features: readonly string[];
   /** Drop cases having any of these tags. */
   excludeFeatures: readonly string[];
+  /** Keep only these exact ids (all cases when empty). */
+  ids?: readonly string[];
+  /** Keep the index-th (1-based) of count parts. */
+  shard?: { index: number; count: number };
 }
 
 export function selectCases(cases: readonly ConformanceCase[], selection: Selection): ConformanceCase[] {
-  return cases.filter(
+  const ids = new Set(selection.ids ?? []);
+  const selected = cases.filter(
     (c) =>
+      (ids.size === 0 || ids.has(c.id)) &&
       (selection.filters.length === 0 || selection.filters.some((f) => c.id.includes(f))) &&
       (selection.features.length === 0 || c.features.some((t) => selection.features.includes(t))) &&
       !c.features.some((t) => selection.excludeFeatures.includes(t)),
   );
+  return selection.shard ? shardOf(selected, selection.shard.index, selection.shard.count) : selected;
+}
+
+/**
+ * The index-th of count shards: the selection sorted by id, dealt round-robin, so every shard
+ * gets a mix of folders and the shards cover each selected case exactly once on every machine.
+ */
+export function shardOf(cases: readonly ConformanceCase[], index: number, count: number): ConformanceCase[] {
+  const byId = [...cases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const mine = new Set(byId.filter((_, k) => k % count === index - 1));
+  return cases.filter((c) => mine.has(c));
 }
 
 export interface RunOptions {
