@@ -1,8 +1,8 @@
 // VM speed against the same code in plain JavaScript, measured alternately in one run (THR-PERF).
 import { compileSource } from '../dist/cli/run-program.js';
-import { drive } from '../dist/vm/driver.js';
-import { DEFAULT_LIMITS } from '../dist/vm/host.js';
-import { LocalHost } from '../dist/vm/local-host.js';
+import { drive } from '../dist/hosts/driver.js';
+import { DEFAULT_LIMITS } from '../dist/contract/limits.js';
+import { LocalHost } from '../dist/hosts/local-host.js';
 import { VM } from '../dist/vm/vm.js';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { Compiler } from '../src/compiler/compiler.js';
 import { readAll } from '../src/reader/reader.js';
-import { CompileError, ParseError } from '../src/runtime/errors.js';
+import { CompileError, ParseError } from '../src/values/errors.js';
 import { fuzzParams } from './config.js';
 
 const SEEDS = [

@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as RunProgramT from '../src/cli/run-program.js';
 import type * as CodecT from '../src/threads/codec.js';
-import type * as ErrorsT from '../src/runtime/errors.js';
+import type * as ErrorsT from '../src/values/errors.js';
 import type * as MainHostT from '../src/threads/main-host.js';
-import type * as ValuesT from '../src/runtime/values.js';
-import type * as DriverT from '../src/vm/driver.js';
-import type * as HostT from '../src/vm/host.js';
-import type * as LocalHostT from '../src/vm/local-host.js';
+import type * as ValuesT from '../src/values/values.js';
+import type * as DriverT from '../src/hosts/driver.js';
+import type * as LimitsT from '../src/contract/limits.js';
+import type * as LocalHostT from '../src/hosts/local-host.js';
 import type * as PreludeT from '../src/runtime/prelude.js';
 import type * as VmT from '../src/vm/vm.js';
-import type { CodeUnit } from '../src/compiler/unit.js';
-import type { Limits } from '../src/vm/host.js';
-import type { Value } from '../src/runtime/values.js';
+import type { CodeUnit } from '../src/values/values.js';
+import type { Limits } from '../src/contract/limits.js';
+import type { Value } from '../src/values/values.js';
 
 export type { Value, Limits, CodeUnit };
 
@@ -45,14 +45,14 @@ ensureBuilt();
 
 // `as string` keeps TypeScript from resolving the .js files (dist/ has no declarations).
 const dist = (p: string) => import(join(ROOT, 'dist', p) as string);
-export const V = (await dist('runtime/values.js')) as typeof ValuesT;
-export const E = (await dist('runtime/errors.js')) as typeof ErrorsT;
+export const V = (await dist('values/values.js')) as typeof ValuesT;
+export const E = (await dist('values/errors.js')) as typeof ErrorsT;
 export const C = (await dist('threads/codec.js')) as typeof CodecT;
 const { MainThreadHost } = (await dist('threads/main-host.js')) as typeof MainHostT;
 const { VM } = (await dist('vm/vm.js')) as typeof VmT;
-const { drive } = (await dist('vm/driver.js')) as typeof DriverT;
-const { DEFAULT_LIMITS } = (await dist('vm/host.js')) as typeof HostT;
-const { LocalHost } = (await dist('vm/local-host.js')) as typeof LocalHostT;
+const { drive } = (await dist('hosts/driver.js')) as typeof DriverT;
+const { DEFAULT_LIMITS } = (await dist('contract/limits.js')) as typeof LimitsT;
+const { LocalHost } = (await dist('hosts/local-host.js')) as typeof LocalHostT;
 const { compileSource, errorLine } = (await dist('cli/run-program.js')) as typeof RunProgramT;
 
 export { DEFAULT_LIMITS };
@@ -116,6 +116,7 @@ export class Session {
       },
     });
     this.vm = new VM(this.host, this.limits);
+    this.host.bind(this.vm);
     this.ns = new V.Namespace(this.vm.builtins);
   }
 

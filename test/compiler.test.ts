@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
 import { disassemble } from '../src/compiler/disasm.js';
 import { OPS } from '../src/compiler/opcodes.js';
-import { CompileError } from '../src/runtime/errors.js';
+import { CompileError } from '../src/values/errors.js';
 
 describe('compiler', () => {
   it('has one table entry per opcode, in order', () => {

@@ -187,7 +187,7 @@ describe('expectations, limits and features', () => {
   });
 
   it('documents every error kind in the host contract', () => {
-    const source = readFileSync(join(ROOT, 'src/runtime/errors.ts'), 'utf8');
+    const source = readFileSync(join(ROOT, 'src/values/errors.ts'), 'utf8');
     const table = source.slice(source.indexOf('ERROR_KINDS = {'), source.indexOf('} as const'));
     const kinds = [...table.matchAll(/^\s+(\w+): /gm)].map((m) => m[1]);
     const contract = readFileSync(join(ROOT, 'conformance/HOST-CONTRACT.md'), 'utf8');

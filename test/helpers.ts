@@ -1,8 +1,8 @@
 // Run Gene source in-process on a VM with a single-thread host, capturing output.
 import { compileSource, errorLine } from '../src/cli/run-program.js';
-import { drive } from '../src/vm/driver.js';
-import { DEFAULT_LIMITS, type Limits } from '../src/vm/host.js';
-import { LocalHost } from '../src/vm/local-host.js';
+import { drive } from '../src/hosts/driver.js';
+import { DEFAULT_LIMITS, type Limits } from '../src/contract/limits.js';
+import { LocalHost } from '../src/hosts/local-host.js';
 import { VM } from '../src/vm/vm.js';
 
 export interface Outcome {

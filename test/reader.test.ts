@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { readAll, readOne, sourceLocs, QUOTE, INTERP, MAX_NESTING } from '../src/reader/reader.js';
-import { ParseError } from '../src/runtime/errors.js';
+import { ParseError } from '../src/values/errors.js';
 import {
   GChar,
   GFloat,
@@ -16,7 +16,7 @@ import {
   Value,
   equals,
   repr,
-} from '../src/runtime/values.js';
+} from '../src/values/values.js';
 
 const FILE = 't.gene';
 const one = (src: string): Value => readOne(src, FILE);

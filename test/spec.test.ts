@@ -9,15 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { specMain, type SpecIo } from '../src/spec/cli.js';
 import { renderMatrix } from '../src/spec/matrix.js';
-import {
-  checkSpec,
-  formatRule,
-  loadCaseHeaders,
-  loadSpec,
-  parseCaseHeader,
-  parseSpecText,
-  searchSpec,
-} from '../src/spec/spec-index.js';
+import { checkSpec, loadCaseHeaders, loadSpec, parseCaseHeader, parseSpecText } from '../src/spec/spec-index.js';
+import { formatRule, searchSpec } from '../src/spec/spec-search.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

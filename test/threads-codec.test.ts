@@ -3,15 +3,15 @@
 // The random-value properties are in fuzz/codec.fuzz.test.ts.
 import { describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
-import { ERROR_CLASSES, GeneThrow, describeThrown, makeErrorValue } from '../src/runtime/errors.js';
+import { ERROR_CLASSES, GeneThrow, describeThrown, makeErrorValue } from '../src/values/errors.js';
 import {
   GChar, GFloat, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Namespace, Sym, ThreadHandle,
   ThreadMessageValue, VOID, Value, equals, repr, str,
-} from '../src/runtime/values.js';
+} from '../src/values/values.js';
 import { Decoder, Encoder, decode, encode, type Encoded } from '../src/threads/codec.js';
-import { drive } from '../src/vm/driver.js';
-import { DEFAULT_LIMITS } from '../src/vm/host.js';
-import { LocalHost } from '../src/vm/local-host.js';
+import { drive } from '../src/hosts/driver.js';
+import { DEFAULT_LIMITS } from '../src/contract/limits.js';
+import { LocalHost } from '../src/hosts/local-host.js';
 import { VM } from '../src/vm/vm.js';
 
 function newVm(out?: string[]): VM {

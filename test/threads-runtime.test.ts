@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
 import { runOnThreads } from '../src/threads/run-main.js';
-import { DEFAULT_LIMITS } from '../src/vm/host.js';
+import { DEFAULT_LIMITS } from '../src/contract/limits.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gene-threads-'));

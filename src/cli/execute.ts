@@ -1,6 +1,6 @@
 // `gene run` / `gene eval`: compile, run on thread 0, report the outcome (gene-core §9, THR-LIFE.4).
 import { runOnThreads } from '../threads/run-main.js';
-import type { Limits } from '../vm/host.js';
+import type { Limits } from '../contract/limits.js';
 import { compileSource, errorLine, staticErrorLine } from './run-program.js';
 
 /** Run a program to its end; returns the exit status. */

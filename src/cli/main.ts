@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disassemble } from '../compiler/disasm.js';
-import { DEFAULT_LIMITS, type Limits } from '../vm/host.js';
+import { DEFAULT_LIMITS, type Limits } from '../contract/limits.js';
 import { compileSource, staticErrorLine } from './run-program.js';
 import { runProgram } from './execute.js';
 

@@ -2,10 +2,10 @@
 import * as readline from 'node:readline';
 import { readAll } from '../reader/reader.js';
 import { Compiler } from '../compiler/compiler.js';
-import { ParseError } from '../runtime/errors.js';
-import { Namespace, repr } from '../runtime/values.js';
-import { drive } from '../vm/driver.js';
-import type { Limits } from '../vm/host.js';
+import { ParseError } from '../values/errors.js';
+import { Namespace, repr } from '../values/values.js';
+import { drive } from '../hosts/driver.js';
+import type { Limits } from '../contract/limits.js';
 import { MainThreadHost } from '../threads/main-host.js';
 import { traceEnabled } from '../threads/output.js';
 import { VM } from '../vm/vm.js';
@@ -25,6 +25,7 @@ export async function startRepl(limits: Limits): Promise<number> {
   // Threads work in the REPL too: one thread host for the session, one module namespace.
   const host = new MainThreadHost(limits, { trace: traceEnabled(), warm: 0 });
   const vm = new VM(host, limits);
+  host.bind(vm);
   const module = new Namespace(vm.builtins);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'gene> ' });
   let buffer = '';

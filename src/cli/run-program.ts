@@ -1,9 +1,9 @@
 // Running a Gene program from source: read, compile, run on thread 0, report (gene-core §9).
 import { readAll } from '../reader/reader.js';
 import { Compiler, type CompileOptions } from '../compiler/compiler.js';
-import type { CodeUnit } from '../compiler/unit.js';
-import { CompileError, ParseError, formatLoc, kindOf, messageOf } from '../runtime/errors.js';
-import type { Loc, Value } from '../runtime/values.js';
+import type { CodeUnit } from '../values/values.js';
+import { CompileError, ParseError, formatLoc, kindOf, messageOf } from '../values/errors.js';
+import type { Loc, Value } from '../values/values.js';
 
 /** Compile source text; throws ParseError or CompileError. */
 export function compileSource(source: string, file: string, options?: CompileOptions): CodeUnit {

@@ -1,32 +1,25 @@
 // Compiles Gene values (the reader's AST) into CodeUnits (gene-core §3–§5).
 // Expressions: every compiled expression leaves exactly one value on the operand stack.
-import { readAll, sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
-import { providePreludeCompiler } from '../runtime/prelude.js';
-import { CompileError } from '../runtime/errors.js';
-import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../runtime/values.js';
+import { sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
+import { CompileError } from '../values/errors.js';
+import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
+import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, isSym, type CompileOptions, type FormCompiler } from './form-compiler.js';
+import { compileThreadMethod } from './threads.js';
 import { FnState, VarRef } from './emitter.js';
 import { compileInfix, compilePrefixOperator, INFIX_OPS } from './infix.js';
 import { Op } from './opcodes.js';
-import type { CodeUnit, KeywordParam } from './unit.js';
+import type { CodeUnit, KeywordParam } from '../values/values.js';
 
-export interface CompileOptions {
-  /** Emit CheckChannel safepoints (THR-CHAN.2). Off only for the overhead benchmark. */
-  readonly safepoints: boolean;
-}
-
-export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { safepoints: true };
 
 const ASSIGN_OPS: Record<string, Op | null> = { '=': null, '+=': Op.Add, '-=': Op.Sub, '%=': Op.Mod };
 
 /** Special-form heads (gene-core §3): a gene with one of these heads is never a call or infix. */
 const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS]);
 
-export function isSym(v: Value, name?: string): v is Sym {
-  return v instanceof Sym && (name === undefined || v.name === name);
-}
+export { DEFAULT_COMPILE_OPTIONS, type CompileOptions };
 
-export class Compiler {
+export class Compiler implements FormCompiler {
   fn!: FnState;
 
   constructor(
@@ -35,6 +28,11 @@ export class Compiler {
   ) {}
 
   // ---- entry points ----
+
+  /** A spawn body: compiled by a fresh compiler with this one's file and options (THR-SPAWN.2). */
+  compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit {
+    return new Compiler(this.file, this.options).compileModule(forms, name, loc);
+  }
 
   /** Compile a whole file (or a spawned body): its top scope is the module scope. */
   compileModule(forms: Value[], name = '<module>', loc: Loc = { file: this.file, line: 1, col: 1 }): CodeUnit {
@@ -470,32 +468,3 @@ export class Compiler {
     };
   }
 }
-
-export function isSpread(v: Value): v is Sym {
-  return v instanceof Sym && v.name.length > 3 && v.name.endsWith('...');
-}
-
-/**
- * Run `body` under a handler: on success apply `okOp` to its value, on a throw apply `failOp`
- * to the thrown value (used by `async` and `^^async` functions, gene-core §7).
- */
-export function compileProtected(c: Compiler, body: () => void, okOp: Op, failOp: Op): void {
-  const fn = c.fn;
-  const depth = fn.depth;
-  const handler = fn.emitJump(Op.TryBegin);
-  fn.exits.push({ kind: 'handler' });
-  body();
-  fn.exits.pop();
-  fn.emit(Op.TryEnd);
-  fn.emit(okOp);
-  const end = fn.emitJump(Op.Jump);
-  fn.depth = depth + 1; // the handler starts with the thrown value on the stack
-  fn.patch(handler);
-  fn.emit(failOp);
-  fn.patch(end);
-}
-
-import { compileThreadMethod } from './threads.js';
-
-// The prelude (Gene-written builtins) is compiled by this module, wherever it is loaded.
-providePreludeCompiler((source) => new Compiler('<prelude>').compileModule(readAll(source, '<prelude>')));

@@ -1,7 +1,7 @@
 // Control forms: if, loops, break/continue/return, throw, try/catch/finally, async/await
 // (gene-core §3.4–§3.7, §7). Loops yield exactly one value ([rule] §3.5).
-import { GGene, Sym, Value, str } from '../runtime/values.js';
-import { compileProtected, isSym, type Compiler } from './compiler.js';
+import { GGene, Sym, Value, str } from '../values/values.js';
+import { compileProtected, isSym, type FormCompiler } from './form-compiler.js';
 import type { LoopContext } from './emitter.js';
 import { Op } from './opcodes.js';
 import { compileSpawn } from './threads.js';
@@ -11,7 +11,7 @@ export const CONTROL_FORMS = [
   'async', 'await', 'spawn', 'spawn_return',
 ] as const;
 
-export function compileControlForm(c: Compiler, name: string, g: GGene): void {
+export function compileControlForm(c: FormCompiler, name: string, g: GGene): void {
   switch (name) {
     case 'if':
       return compileIf(c, g);
@@ -51,7 +51,7 @@ export function compileControlForm(c: Compiler, name: string, g: GGene): void {
 
 // ---- if (gene-core §3.4) ----
 
-function compileIf(c: Compiler, g: GGene): void {
+function compileIf(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const items = g.children;
   const ends: number[] = [];
@@ -89,7 +89,7 @@ function compileIf(c: Compiler, g: GGene): void {
 }
 
 /** A body in a new scope (if branches, catch bodies). */
-function compileScopedBody(c: Compiler, forms: readonly Value[]): void {
+function compileScopedBody(c: FormCompiler, forms: readonly Value[]): void {
   c.fn.pushScope();
   c.compileBody(forms);
   c.fn.popScope();
@@ -97,7 +97,7 @@ function compileScopedBody(c: Compiler, forms: readonly Value[]): void {
 
 // ---- loops (gene-core §3.5) ----
 
-function newLoop(c: Compiler, keepsBreakValue: boolean, hidden: number): LoopContext {
+function newLoop(c: FormCompiler, keepsBreakValue: boolean, hidden: number): LoopContext {
   const loop: LoopContext = {
     depth: c.fn.depth - hidden,
     breakJumps: [],
@@ -111,18 +111,18 @@ function newLoop(c: Compiler, keepsBreakValue: boolean, hidden: number): LoopCon
 }
 
 /** Compile body forms whose values are discarded. */
-function compileStatements(c: Compiler, forms: readonly Value[]): void {
+function compileStatements(c: FormCompiler, forms: readonly Value[]): void {
   for (const f of forms) {
     c.compileExpr(f);
     c.fn.emit(Op.Pop);
   }
 }
 
-function emitBackEdge(c: Compiler, top: number): void {
+function emitBackEdge(c: FormCompiler, top: number): void {
   c.fn.emit(c.options.safepoints ? Op.Loop : Op.Jump, top);
 }
 
-function compileLoop(c: Compiler, g: GGene): void {
+function compileLoop(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const loop = newLoop(c, true, 0);
   const top = fn.here();
@@ -134,7 +134,7 @@ function compileLoop(c: Compiler, g: GGene): void {
   loop.breakJumps.forEach((j) => fn.patch(j));
 }
 
-function compileWhile(c: Compiler, g: GGene): void {
+function compileWhile(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   if (g.children.length === 0) c.fail('while expects a condition', g);
   const loop = newLoop(c, false, 0);
@@ -151,14 +151,14 @@ function compileWhile(c: Compiler, g: GGene): void {
 }
 
 /** `(for pattern in coll body…)`: a new scope per iteration, value nil. */
-function compileFor(c: Compiler, g: GGene): void {
+function compileFor(c: FormCompiler, g: GGene): void {
   const [pattern, inSym, coll] = g.children;
   if (pattern === undefined || !isSym(inSym ?? null, 'in') || coll === undefined) c.fail('for expects (for x in collection body…)', g);
   c.compileExpr(coll);
   compileIteration(c, pattern, g.children.slice(3), g);
 }
 
-function compileRepeat(c: Compiler, g: GGene): void {
+function compileRepeat(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   if (g.children.length === 0) c.fail('repeat expects a count', g);
   // 0..n-1 as an inclusive range
@@ -170,7 +170,7 @@ function compileRepeat(c: Compiler, g: GGene): void {
   compileIteration(c, null, g.children.slice(1), g);
 }
 
-function compileIteration(c: Compiler, pattern: Value, body: readonly Value[], g: GGene): void {
+function compileIteration(c: FormCompiler, pattern: Value, body: readonly Value[], g: GGene): void {
   const fn = c.fn;
   fn.emit(Op.IterInit);
   const loop = newLoop(c, false, 1);
@@ -204,7 +204,7 @@ function compileIteration(c: Compiler, pattern: Value, body: readonly Value[], g
   fn.emit(Op.Nil);
 }
 
-function innermostLoop(c: Compiler, g: GGene, what: string): LoopContext | undefined {
+function innermostLoop(c: FormCompiler, g: GGene, what: string): LoopContext | undefined {
   const loop = c.fn.loops[c.fn.loops.length - 1];
   if (loop === undefined) {
     c.fn.emit(Op.ThrowError, c.fn.constant(str('ControlFlowError')), c.fn.constant(str(`${what} used outside of a loop`)));
@@ -213,7 +213,7 @@ function innermostLoop(c: Compiler, g: GGene, what: string): LoopContext | undef
   return loop;
 }
 
-function compileBreak(c: Compiler, g: GGene): void {
+function compileBreak(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const loop = innermostLoop(c, g, 'break');
   if (loop === undefined) return;
@@ -233,7 +233,7 @@ function compileBreak(c: Compiler, g: GGene): void {
   fn.depth = before + 1;
 }
 
-function compileContinue(c: Compiler, g: GGene): void {
+function compileContinue(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const loop = innermostLoop(c, g, 'continue');
   if (loop === undefined) return;
@@ -245,7 +245,7 @@ function compileContinue(c: Compiler, g: GGene): void {
   fn.depth = before + 1;
 }
 
-function compileReturn(c: Compiler, g: GGene): void {
+function compileReturn(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const before = fn.depth;
   c.compileExpr(g.children[0] ?? null);
@@ -261,7 +261,7 @@ interface CatchClause {
   readonly body: Value[];
 }
 
-function parseTry(c: Compiler, g: GGene) {
+function parseTry(c: FormCompiler, g: GGene) {
   const items = g.children;
   let i = 0;
   const body: Value[] = [];
@@ -286,7 +286,7 @@ function parseTry(c: Compiler, g: GGene) {
   return { body, clauses, fin };
 }
 
-function compileTry(c: Compiler, g: GGene): void {
+function compileTry(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const { body, clauses, fin } = parseTry(c, g);
   const emitFinally = fin === undefined ? () => {} : () => {
@@ -369,7 +369,7 @@ function compileTry(c: Compiler, g: GGene): void {
 
 // ---- await (gene-core §7, THR-API.2) ----
 
-function compileAwait(c: Compiler, g: GGene): void {
+function compileAwait(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const futures = g.children;
   if (futures.length === 0) c.fail('await expects at least one Future', g);

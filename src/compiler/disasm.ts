@@ -1,7 +1,7 @@
 // The disassembler (`gene compile --disasm`), driven by the instruction table.
-import { repr } from '../runtime/values.js';
+import { repr } from '../values/values.js';
 import { OPS } from './opcodes.js';
-import { isCodeUnit, type CodeUnit, type Constant } from './unit.js';
+import { isCodeUnit, type CodeUnit, type Constant } from '../values/values.js';
 
 function constText(c: Constant): string {
   if (isCodeUnit(c)) return `<fn ${c.name}>`;

@@ -2,10 +2,10 @@
 // Locals live in flat frame slots; a local captured by an inner function lives in a Cell
 // (closures capture by reference, gene-core §3.6). Which locals are captured is known only after
 // the function body is compiled, so a function whose captures changed is compiled again.
-import { CompileError } from '../runtime/errors.js';
-import type { Loc } from '../runtime/values.js';
+import { CompileError } from '../values/errors.js';
+import type { Loc } from '../values/values.js';
 import { OPS, Op } from './opcodes.js';
-import type { CaptureSpec, CodeUnit, Constant, KeywordParam } from './unit.js';
+import type { CaptureSpec, CodeUnit, Constant, KeywordParam } from '../values/values.js';
 
 const FUSED_WITH_INT = new Map<Op, Op>([
   [Op.Add, Op.AddInt],

@@ -1,7 +1,7 @@
 // gene-core §4.1: `(a OP b OP c …)` rewritten by precedence climbing, left-associative;
 // `&&` and `||` short-circuit ([rule] §4.4).
-import { GGene, Sym, Value } from '../runtime/values.js';
-import type { Compiler } from './compiler.js';
+import { GGene, Sym, Value } from '../values/values.js';
+import type { FormCompiler } from './form-compiler.js';
 import { Op } from './opcodes.js';
 
 const PRECEDENCE: Record<string, number> = {
@@ -21,7 +21,7 @@ export const BINARY_OPCODES: Readonly<Record<string, Op>> = {
 
 type Tree = { leaf: Value } | { op: string; left: Tree; right: Tree };
 
-export function compileInfix(c: Compiler, g: GGene): void {
+export function compileInfix(c: FormCompiler, g: GGene): void {
   // Operands and operators must alternate: a op b op c.
   const items = [g.type, ...g.children];
   if (g.props.size > 0) c.fail('an infix expression cannot have properties', g);
@@ -46,7 +46,7 @@ export function compileInfix(c: Compiler, g: GGene): void {
   emitTree(c, parse(0));
 }
 
-function emitTree(c: Compiler, t: Tree): void {
+function emitTree(c: FormCompiler, t: Tree): void {
   if ('leaf' in t) return c.compileExpr(t.leaf);
   const fn = c.fn;
   emitTree(c, t.left);
@@ -62,7 +62,7 @@ function emitTree(c: Compiler, t: Tree): void {
 }
 
 /** Prefix arithmetic `(+ a b c)` folds left; `(- x)` negates; `(/ x)` is 1/x (gene-core §4.1). */
-export function compilePrefixOperator(c: Compiler, op: string, g: GGene): boolean {
+export function compilePrefixOperator(c: FormCompiler, op: string, g: GGene): boolean {
   const fn = c.fn;
   const args = g.children;
   if (g.props.size > 0 || args.some((a) => a instanceof Sym && a.name.endsWith('...'))) return false;

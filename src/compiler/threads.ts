@@ -1,14 +1,14 @@
 // Thread forms (THR-SPAWN, THR-MSG, THR-JOIN): spawn bodies are compiled on the spawning
 // thread (THR-SPAWN.2) and their free variables captured by copy (THR-SPAWN.4).
-import { GGene, GMap, Value } from '../runtime/values.js';
-import { isSpread, type Compiler } from './compiler.js';
+import { GGene, GMap, Value } from '../values/values.js';
+import { isSpread, type FormCompiler } from './form-compiler.js';
 import { Op } from './opcodes.js';
-import type { SpawnSpec } from './unit.js';
+import type { SpawnSpec } from '../values/values.js';
 
 export const SPAWN_RETURNS_FUTURE = 1;
 
 /** THR-SPAWN.1–4: `(spawn [^^return] [^args {…}] body…)`, `(spawn_return body…)`. */
-export function compileSpawn(c: Compiler, g: GGene, spawnReturn: boolean): void {
+export function compileSpawn(c: FormCompiler, g: GGene, spawnReturn: boolean): void {
   const fn = c.fn;
   if (g.children.length === 0) c.fail('spawn expects at least 1 argument', g);
   const ret = g.props.get('return');
@@ -19,8 +19,7 @@ export function compileSpawn(c: Compiler, g: GGene, spawnReturn: boolean): void 
     if (k !== 'return' && k !== 'args') c.fail(`spawn does not take ^${k}`, g);
   }
   // THR-SPAWN.2: compile the body here; the worker never sees source.
-  const body = new (c.constructor as new (file: string, o: typeof c.options) => Compiler)(c.file, c.options)
-    .compileModule(g.children, '<thread body>', g.loc);
+  const body = c.compileSeparateModule(g.children, '<thread body>', g.loc);
   const argNames = args ? [...args.entries.keys()] : [];
   // THR-SPAWN.4: free names of the body, minus what it gets from ^args.
   const free = body.globalNames.filter((n) => !argNames.includes(n));
@@ -44,7 +43,7 @@ export function compileSpawn(c: Compiler, g: GGene, spawnReturn: boolean): void 
  * `.send`, `.send_expect_reply` and `.join` compile to their thread instructions (THR-API.3);
  * the receiver is already on the stack. Returns false to fall back to a plain method call.
  */
-export function compileThreadMethod(c: Compiler, method: string, g: GGene, args: Value[]): boolean {
+export function compileThreadMethod(c: FormCompiler, method: string, g: GGene, args: Value[]): boolean {
   const fn = c.fn;
   if (args.some(isSpread)) return false;
   if (method === 'send' || method === 'send_expect_reply') {

@@ -9,8 +9,8 @@
 // string → GString, char → GChar, symbol (incl. paths `a/b`, `x...`, `.m`, `$x`, `void`) → Sym with
 // its loc, array → Value[], map → GMap, gene → GGene (loc = its opening paren). Two reader-made
 // genes: `` `x `` → (` x) and #"a#{b}" → (#" "a" b); see QUOTE and INTERP.
-import { ParseError } from '../runtime/errors.js';
-import { GGene, GMap, GString, Loc, Sym, Value } from '../runtime/values.js';
+import { ParseError } from '../values/errors.js';
+import { GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
 import { MAX_NESTING, Scanner, clip, isCloser, isControl, isTokenEnd, hex4 } from './scanner.js';
 
 export { MAX_NESTING };

@@ -1,8 +1,8 @@
 // The lexical layer of the Gene reader (gene-core §1.1–§1.4): positions and locations, errors,
 // whitespace and comments, and the atoms — symbols, numbers, strings, chars. reader.ts builds the
 // forms (genes, arrays, maps, properties, quote, interpolation) on top of it.
-import { ParseError } from '../runtime/errors.js';
-import { GChar, GFloat, GString, INT_MAX, INT_MIN, Loc, Sym, Value } from '../runtime/values.js';
+import { ParseError } from '../values/errors.js';
+import { GChar, GFloat, GString, INT_MAX, INT_MIN, Loc, Sym, Value } from '../values/values.js';
 
 /**
  * Deepest nesting of genes, arrays, maps, quotes and interpolations the reader accepts. Deeper input

@@ -1,14 +1,14 @@
 // Global builtins (gene-core §6) and the `gene/…` and `time/…` namespaces, installed into each
 // VM's builtins namespace. Operators are bound names too (gene-core §3.1).
-import type { VM } from '../vm/vm.js';
-import { add, compare, div, mod, mul, neg, sub } from '../vm/arith.js';
-import { allClasses, BUILTIN_CLASSES } from './classes.js';
-import { geneError } from './errors.js';
+import type { NativeContext } from '../contract/host.js';
+import { add, compare, div, mod, mul, neg, sub } from '../ops/arith.js';
+import { allClasses, BUILTIN_CLASSES } from '../ops/classes.js';
+import { geneError } from '../values/errors.js';
 import { settleFuture } from './futures.js';
 import {
   GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value,
   display, equals, kindName, str, truthy, typeOf,
-} from './values.js';
+} from '../values/values.js';
 
 /** Milliseconds from a sleep/timeout argument: Int = ms, Float = seconds (gene-core §6). */
 export function durationMs(v: Value | undefined, what: string): number {
@@ -35,7 +35,7 @@ function binary(name: string, f: (a: Value, b: Value) => Value): NativeImpl {
   };
 }
 
-export function installBuiltins(vm: VM): void {
+export function installBuiltins(vm: NativeContext): void {
   const ns = vm.builtins;
   const def = (name: string, impl: NativeImpl) => ns.define(name, new NativeFn(name, impl));
   const out = (fd: 1 | 2, args: Value[], nl: boolean) => {
@@ -142,7 +142,7 @@ export function installBuiltins(vm: VM): void {
   def('__callback_failed', ([msg, ex]) => {
     if (msg instanceof ThreadMessageValue && msg.replyId !== 0 && !msg.replied) {
       vm.host.threadMethod(vm, msg as never, 'message.fail', [ex ?? null]);
-    } else vm.reportCallbackError(ex ?? null, undefined);
+    } else vm.reportCallbackError(ex ?? null);
     return null;
   });
 

@@ -1,10 +1,10 @@
 // Futures (gene-core §7): settling runs queued callbacks once, at a safepoint or while idle.
-import type { VM } from '../vm/vm.js';
-import { geneError } from './errors.js';
-import { FutureState, GFuture, Value } from './values.js';
+import type { NativeContext } from '../contract/host.js';
+import { geneError } from '../values/errors.js';
+import { FutureState, GFuture, Value } from '../values/values.js';
 
 /** Settle a pending future once; later attempts are ignored (a reply is only taken once). */
-export function settleFuture(vm: VM, f: GFuture, state: Exclude<FutureState, 'pending'>, value: Value): boolean {
+export function settleFuture(vm: NativeContext, f: GFuture, state: Exclude<FutureState, 'pending'>, value: Value): boolean {
   if (f.state !== 'pending') return false;
   f.state = state;
   f.value = value;
@@ -19,7 +19,7 @@ export function settleFuture(vm: VM, f: GFuture, state: Exclude<FutureState, 'pe
   return true;
 }
 
-export function failWithTimeout(vm: VM, f: GFuture, ms: number): void {
+export function failWithTimeout(vm: NativeContext, f: GFuture, ms: number): void {
   settleFuture(vm, f, 'failure', geneError('AsyncTimeout', `Timed out after ${ms} ms`).value);
 }
 

@@ -1,17 +1,17 @@
 // Methods of builtin kinds (gene-core §5.3–§5.5, §7; THR-API.2). Higher-order methods are Gene
 // functions from the prelude, so a callback is an ordinary frame (no JavaScript recursion).
-import type { VM } from '../vm/vm.js';
-import { checkWritable } from '../vm/access.js';
-import { geneError } from './errors.js';
+import type { NativeContext } from '../contract/host.js';
+import { checkWritable } from '../ops/access.js';
+import { geneError } from '../values/errors.js';
 import { settleFuture } from './futures.js';
 import { preludeFunction } from './prelude.js';
 import {
   GFloat, GFunction, GFuture, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
   display, equals, kindName, str, sym,
-} from './values.js';
+} from '../values/values.js';
 
 export type NativeMethod = (self: Value, args: Value[], kw: Map<string, Value> | null) => Value;
-type Table = Record<string, (vm: VM, self: any, args: Value[]) => Value>;
+type Table = Record<string, (vm: NativeContext, self: any, args: Value[]) => Value>;
 
 function int(v: Value | undefined, what: string): number {
   if (typeof v !== 'number') throw geneError('TypeError', `${what} expects an Int, got ${kindName(v ?? null)}`);
@@ -124,7 +124,7 @@ const FUTURE: Table = {
 };
 
 /** Already settled: the callback runs now; else it is queued and runs once (gene-core §7). */
-function onSettled(vm: VM, f: GFuture, cb: Value | undefined, state: 'success' | 'failure'): Value {
+function onSettled(vm: NativeContext, f: GFuture, cb: Value | undefined, state: 'success' | 'failure'): Value {
   if (!(cb instanceof GFunction || cb instanceof NativeFn)) {
     throw geneError('TypeError', `on_${state} expects a function, got ${kindName(cb ?? null)}`);
   }
@@ -154,7 +154,7 @@ const TABLES: Record<string, Table> = {
 };
 
 /** Find a method: a native (called at once) or a prelude Gene function (called with a frame). */
-export function lookupMethod(vm: VM, receiver: Value, name: string): NativeMethod | GFunction {
+export function lookupMethod(vm: NativeContext, receiver: Value, name: string): NativeMethod | GFunction {
   const kind = kindName(receiver);
   const prelude = HIGHER_ORDER[kind]?.[name];
   if (prelude !== undefined) return preludeFunction(vm, prelude);

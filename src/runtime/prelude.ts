@@ -1,13 +1,12 @@
 // Builtins written in Gene: higher-order methods and the message dispatcher. Running callbacks
 // as ordinary Gene frames keeps the VM free of JavaScript recursion (gene-core §5.3, THR-MSG.3).
 //
-// Workers never load the compiler (it costs each Worker memory, THR-PERF): the compiler module
-// registers itself as the prelude's compiler when loaded (thread 0), and thread 0 hands every
-// Worker the compiled units.
-import type { CodeUnit } from '../compiler/unit.js';
-import type { VM } from '../vm/vm.js';
-import { InternalError } from './errors.js';
-import { GFunction } from './values.js';
+// Workers never load the compiler (it costs each Worker memory, THR-PERF): thread 0's host
+// compiles PRELUDE_SOURCE (hosts/prelude.ts) and hands every Worker the compiled units; a VM asks
+// its host for them (VMHost.preludeUnits).
+import type { NativeContext } from '../contract/host.js';
+import { InternalError } from '../values/errors.js';
+import { GFunction } from '../values/values.js';
 
 export const PRELUDE_SOURCE = `
 (fn array_map [self f] (var out []) (for x in self (out .add (f x))) out)
@@ -33,35 +32,10 @@ export const PRELUDE_SOURCE = `
   (try (f v) catch * (__callback_failed nil $ex)))
 `;
 
-let units: Map<string, CodeUnit> | null = null;
-let compilePrelude: ((source: string) => CodeUnit) | null = null;
+const perVm = new WeakMap<NativeContext, Map<string, GFunction>>();
 
-/** Called by the compiler module when it loads: how to compile PRELUDE_SOURCE. */
-export function providePreludeCompiler(compile: (source: string) => CodeUnit): void {
-  compilePrelude = compile;
-}
-
-/** A Worker receives the prelude already compiled. */
-export function providePreludeUnits(list: readonly CodeUnit[]): void {
-  units = new Map(list.map((u) => [u.name, u]));
-}
-
-/** The prelude's functions, compiled once per process (to ship to Workers). */
-export function preludeUnits(): CodeUnit[] {
-  if (units === null) {
-    if (compilePrelude === null) throw new InternalError('the prelude was neither compiled nor provided');
-    const module = compilePrelude(PRELUDE_SOURCE);
-    units = new Map();
-    for (const c of module.consts) {
-      if (typeof c === 'object' && c !== null && (c as CodeUnit).kind === 'unit') units.set((c as CodeUnit).name, c as CodeUnit);
-    }
-  }
-  return [...units.values()];
-}
-
-const perVm = new WeakMap<VM, Map<string, GFunction>>();
-
-export function preludeFunction(vm: VM, name: string): GFunction {
+/** A prelude function bound to this VM's builtins (units come from the host: compiled or received). */
+export function preludeFunction(vm: NativeContext, name: string): GFunction {
   let fns = perVm.get(vm);
   if (fns === undefined) {
     fns = new Map();
@@ -69,8 +43,8 @@ export function preludeFunction(vm: VM, name: string): GFunction {
   }
   let f = fns.get(name);
   if (f === undefined) {
-    const unit = preludeUnits().find((u) => u.name === name);
-    if (unit === undefined) throw new Error(`no prelude function ${name}`);
+    const unit = vm.host.preludeUnits().find((u) => u.name === name);
+    if (unit === undefined) throw new InternalError(`no prelude function ${name}`);
     f = new GFunction(unit, [], vm.builtins);
     fns.set(name, f);
   }

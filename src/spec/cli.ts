@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderMatrix, type CaseResults } from './matrix.js';
-import { checkSpec, formatRule, loadCaseHeaders, loadSpec, searchSpec, type Rule, type Spec } from './spec-index.js';
+import { checkSpec, loadCaseHeaders, loadSpec, type Rule, type Spec } from './spec-index.js';
+import { formatRule, searchSpec } from './spec-search.js';
 
 const USAGE = `usage:
   gene spec QUERY…              show the rules matching an anchor (LANG-OP.1), an anchor prefix

@@ -12,8 +12,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-export { searchSpec, formatRule, type FormatOptions } from './spec-search.js';
-
 export interface Scenario {
   /** `LANG-OP.1/a`. */
   anchor: string;

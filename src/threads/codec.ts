@@ -1,13 +1,13 @@
 // THR-MSG-COPY: the only door between threads. `encode` turns a sendable value into a plain,
 // structured-cloneable form (tagged arrays); `decode` rebuilds fresh values in the receiving VM.
 // Copy semantics and the NotSendable check live here and nowhere else.
-import type { CodeUnit, Constant } from '../compiler/unit.js';
-import { allClasses } from '../runtime/classes.js';
-import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError, isErrorKind } from '../runtime/errors.js';
+import type { CodeUnit, Constant } from '../values/values.js';
+import { allClasses } from '../ops/classes.js';
+import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError, isErrorKind } from '../values/errors.js';
 import {
   Cell, GChar, GClass, GFloat, GFunction, GFuture, GGene, GInstance, GMap, GRange, GString, Loc, Namespace,
   NativeFn, Sym, ThreadHandle, ThreadMessageValue, VOID, Value, kindName,
-} from '../runtime/values.js';
+} from '../values/values.js';
 import type { VM } from '../vm/vm.js';
 
 /**

@@ -3,8 +3,8 @@
 import { Fifo } from '../runtime/fifo.js';
 import { settleFuture } from '../runtime/futures.js';
 import { preludeFunction } from '../runtime/prelude.js';
-import { GFuture, ThreadMessageValue, Value } from '../runtime/values.js';
-import type { VM } from '../vm/vm.js';
+import { GFuture, ThreadMessageValue, Value } from '../values/values.js';
+import type { NativeContext } from '../contract/host.js';
 
 export class Mailbox {
   /** Messages that arrived and were not yet handed to a callback or taken by recv (FIFO). */
@@ -17,7 +17,7 @@ export class Mailbox {
   readonly unanswered = new Set<ThreadMessageValue>();
 
   constructor(
-    private readonly vm: VM,
+    private readonly vm: NativeContext,
     /** A message left the mailbox: one more fits (THR-CHAN.1). */
     private readonly taken: () => void,
   ) {}

@@ -1,13 +1,14 @@
 // Thread 0's host (THR-MAIN): the only thread that starts and stops OS Workers. It builds the
 // port mesh as Workers start, stops threads on request (THR-LIFE.2), turns a dead Worker into
 // ThreadCrashed failures (THR-LIFE.3), and at the end waits for the other threads (THR-LIFE.4).
+import type { NativeContext } from '../contract/host.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { settleFuture, succeeded } from '../runtime/futures.js';
-import { preludeUnits } from '../runtime/prelude.js';
-import { GFuture, ThreadHandle, Value, display } from '../runtime/values.js';
-import { drive } from '../vm/driver.js';
+import { compiledPrelude } from '../hosts/prelude.js';
+import { type CodeUnit, GFuture, ThreadHandle, Value, display } from '../values/values.js';
+import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
-import type { Limits } from '../vm/host.js';
+import type { Limits } from '../contract/limits.js';
 import type { VM } from '../vm/vm.js';
 import { encodeUnit } from './codec.js';
 import { traceEnabled } from './output.js';
@@ -73,7 +74,7 @@ export class MainThreadHost extends ThreadHost {
     this.mesh.install(w, gen, control.port1);
     const boot: WorkerBoot = {
       sab: this.slots.sab, index: w, gen, limits: this.limits, trace: this.tracing, control: control.port2, peers,
-      prelude: preludeUnits().map(encodeUnit),
+      prelude: this.preludeUnits().map(encodeUnit),
     };
     const worker = new Worker(WORKER_URL, {
       workerData: boot,
@@ -139,7 +140,7 @@ export class MainThreadHost extends ThreadHost {
 
   // ---- THR-LIFE.2: terminate ----
 
-  protected override terminate(vm: VM, target: ThreadHandle): Value {
+  protected override terminate(vm: NativeContext, target: ThreadHandle): Value {
     const f = this.terminateThread(target.id, target.secret);
     return f.state === 'pending' ? vm.suspend({ future: f, timeoutMs: null, what: `terminate ${display(target)}` }) : null;
   }
@@ -201,7 +202,7 @@ export class MainThreadHost extends ThreadHost {
 
   // ---- THR-LIFE.5: Deadlock ----
 
-  override canProgress(_vm: VM, _f: GFuture): boolean {
+  override canProgress(_vm: NativeContext, _f: GFuture): boolean {
     return this.slots.busySlots().length > 0 || this.slots.epoch() !== this.lastEpoch || this.timers.size > 0 || this.hasWork();
   }
 
@@ -237,8 +238,19 @@ export class MainThreadHost extends ThreadHost {
     await this.shutdown();
   }
 
+  preludeUnits(): readonly CodeUnit[] {
+    return compiledPrelude();
+  }
+
+  /** Thread 0's VM: `finish` drives it while it waits, so callbacks keep running. */
+  bind(vm: VM): void {
+    this.machine = vm;
+    this.attach(vm);
+  }
+  private machine: VM | null = null;
+
   private async idleWhile(cond: () => boolean): Promise<void> {
-    const vm = this.vm;
+    const vm = this.machine;
     if (vm !== null) {
       await drive(vm, { kind: 'done', value: null }, this, cond);
       return;

@@ -2,7 +2,7 @@ import type { EncUnit } from './codec.js';
 // What travels over the MessagePorts between OS threads (DESIGN §2). Every payload is the
 // codec's plain form; nothing here holds a live Gene value.
 import type { MessagePort } from 'node:worker_threads';
-import type { Limits } from '../vm/host.js';
+import type { Limits } from '../contract/limits.js';
 import type { Enc, Encoded, Tables } from './codec.js';
 
 /** A thread's identity on the wire: slot id and secret. */

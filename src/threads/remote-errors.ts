@@ -1,6 +1,6 @@
 // Errors that cross between threads (THR-ERR.1, THR-MSG.6).
-import { kindOf, makeErrorValue, messageOf } from '../runtime/errors.js';
-import { GInstance, Namespace, Value, kindName, repr, str } from '../runtime/values.js';
+import { kindOf, makeErrorValue, messageOf } from '../values/errors.js';
+import { GInstance, Namespace, Value, kindName, repr, str } from '../values/values.js';
 import { encode, type Encoded } from './codec.js';
 import { EndReason } from './slots.js';
 

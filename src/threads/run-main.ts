@@ -1,9 +1,9 @@
 // Running a compiled program on thread 0 with the thread runtime (THR-MAIN, THR-LIFE.4): what
 // `gene run` / `gene eval` need, in one call.
-import type { CodeUnit } from '../compiler/unit.js';
-import { drive } from '../vm/driver.js';
+import type { CodeUnit } from '../values/values.js';
+import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
-import type { Limits } from '../vm/host.js';
+import type { Limits } from '../contract/limits.js';
 import { VM } from '../vm/vm.js';
 import { MainThreadHost } from './main-host.js';
 import { traceEnabled } from './output.js';
@@ -38,6 +38,7 @@ export async function runOnThreads(unit: CodeUnit, limits: Limits, options: RunO
     sink: options.sink,
   });
   const vm = new VM(host, limits);
+  host.bind(vm);
   vm.load(unit);
   const result = await drive(vm, vm.run(), host);
   options.ended?.(result, host);

@@ -3,7 +3,7 @@
 // (THR-SECRET), the state of every OS Worker, one doorbell word per OS thread, and the "ended
 // epoch" that tells every thread to look for ended threads.
 import { webcrypto } from 'node:crypto';
-import { geneError } from '../runtime/errors.js';
+import { geneError } from '../values/errors.js';
 
 /** Slots 0..64: 0 is thread 0 (never allocated or freed), 1..64 are worker slots (THR-POOL.1). */
 export const MAX_SLOTS = 65;

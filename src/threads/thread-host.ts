@@ -2,18 +2,18 @@
 // Spawning, sending, replies, joins, recv, timers and the doorbell wait live here; main-host.ts
 // adds what only thread 0 does (starting and stopping Workers), worker-host.ts the task loop.
 import { serialize as v8serialize } from 'node:v8';
-import type { SpawnSpec } from '../compiler/unit.js';
-import { geneError, makeErrorValue, type ErrorKind } from '../runtime/errors.js';
+import type { CodeUnit, SpawnSpec } from '../values/values.js';
+import { geneError, makeErrorValue, type ErrorKind } from '../values/errors.js';
 import { settleFuture, succeeded } from '../runtime/futures.js';
 import {
   GFunction, GFuture, NativeFn, ThreadHandle, ThreadMessageValue, Value, display, kindName, str,
-} from '../runtime/values.js';
-import type { IdleSource } from '../vm/driver.js';
-import type { Limits, VMHost } from '../vm/host.js';
-import type { VM } from '../vm/vm.js';
+} from '../values/values.js';
+import type { IdleSource } from '../hosts/driver.js';
+import type { Limits } from '../contract/limits.js';
+import type { NativeContext, VMHost } from '../contract/host.js';
 import { Encoder, decodeIn, encode, type Encoded } from './codec.js';
 import { Doorbell } from './doorbell.js';
-import { Timers } from '../vm/timers.js';
+import { Timers } from '../hosts/timers.js';
 import { Mailbox } from './mailbox.js';
 import { Mesh } from './mesh.js';
 import { trace, writeOut } from './output.js';
@@ -37,7 +37,7 @@ const MAIN_HANDLE = new ThreadHandle(0, MAIN_SECRET);
 
 export abstract class ThreadHost implements VMHost, IdleSource {
   readonly mesh: Mesh;
-  protected vm: VM | null = null;
+  protected vm: NativeContext | null = null;
   // ---- the thread running here now ----
   protected slot = 0;
   protected secret = MAIN_SECRET;
@@ -65,11 +65,14 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     this.bell = new Doorbell(slots, index);
   }
 
+  /** The prelude's compiled units: compiled on thread 0, received by a Worker. */
+  abstract preludeUnits(): readonly CodeUnit[];
+
   get threadId(): number {
     return this.slot;
   }
 
-  protected attach(vm: VM): void {
+  protected attach(vm: NativeContext): void {
     if (this.vm !== vm) {
       this.vm = vm;
       this.box = new Mailbox(vm, () => this.slots.takeMail(this.slot));
@@ -100,10 +103,10 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   // ---- THR-SPAWN ----
 
   /** THR-SPAWN.1–4: copy the captures, take a slot, hand the task to a Worker. */
-  spawn(vm: VM, spec: SpawnSpec, pushed: Value[], returnsFuture: boolean): Value {
+  spawn(vm: NativeContext, spec: SpawnSpec, pushed: Value[], returnsFuture: boolean): Value {
     this.attach(vm);
     // 1. THR-SPAWN.4: copy what the body uses first, so NotSendable changes nothing.
-    const home = vm.frames[vm.depth - 1]?.globals ?? vm.module;
+    const home = vm.currentNamespace();
     const enc = new Encoder(vm.builtins, home);
     const body = enc.unit(spec.body);
     const values = pushed.map((v, i) => enc.value(v, spec.pushedNames[i] ?? 'argument'));
@@ -151,7 +154,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   // ---- THR-MSG ----
 
   /** THR-MSG.1/2: copy, count, post; never blocks. */
-  send(vm: VM, target: ThreadHandle, payload: Value, expectReply: boolean): Value {
+  send(vm: NativeContext, target: ThreadHandle, payload: Value, expectReply: boolean): Value {
     this.attach(vm);
     const id = target.id;
     if (!this.slots.alive(id, target.secret)) {
@@ -260,7 +263,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
 
   // ---- THR-JOIN ----
 
-  join(vm: VM, target: ThreadHandle): GFuture {
+  join(vm: NativeContext, target: ThreadHandle): GFuture {
     this.attach(vm);
     if (target.id === this.slot && target.secret === this.secret) {
       throw geneError('ThreadInvalid', `${display(target)} cannot join itself: it would wait forever`);
@@ -275,7 +278,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
 
   // ---- THR-API.2: thread handle and message methods ----
 
-  threadMethod(vm: VM, target: ThreadHandle, method: string, args: Value[]): Value {
+  threadMethod(vm: NativeContext, target: ThreadHandle, method: string, args: Value[]): Value {
     this.attach(vm);
     if ((target as unknown) instanceof ThreadMessageValue) return this.messageMethod(vm, target as unknown as ThreadMessageValue, method, args);
     const stale = target.id !== 0 && !this.slots.matches(target.id, target.secret);
@@ -323,9 +326,9 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   }
 
   /** THR-LIFE.2: stop `target` at once; the caller waits until its slot is free. */
-  protected abstract terminate(vm: VM, target: ThreadHandle): Value;
+  protected abstract terminate(vm: NativeContext, target: ThreadHandle): Value;
 
-  private messageMethod(vm: VM, msg: ThreadMessageValue, method: string, args: Value[]): Value {
+  private messageMethod(vm: NativeContext, msg: ThreadMessageValue, method: string, args: Value[]): Value {
     const sender: Who = { id: msg.sender.id, secret: msg.sender.secret };
     switch (method) {
       case 'message.reply': {
@@ -369,11 +372,11 @@ export abstract class ThreadHost implements VMHost, IdleSource {
 
   // ---- recv, keep_alive, timers ----
 
-  recv(vm: VM): GFuture {
+  recv(vm: NativeContext): GFuture {
     this.attach(vm);
     return this.box!.recv();
   }
-  keepAlive(vm: VM): void {
+  keepAlive(vm: NativeContext): void {
     this.attach(vm);
     if (this.slot === 0) return;
     this.keep = true;
@@ -381,15 +384,15 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     this.slots.ring(0); // thread 0 may be waiting for this thread at the end of the program
 
   }
-  callbackRegistered(vm: VM): void {
+  callbackRegistered(vm: NativeContext): void {
     this.attach(vm);
     this.box!.pump();
   }
 
-  timer(vm: VM, ms: number): GFuture {
+  timer(vm: NativeContext, ms: number): GFuture {
     return this.timers.sleep(vm, ms);
   }
-  timeoutFuture(vm: VM, f: GFuture, ms: number): void {
+  timeoutFuture(vm: NativeContext, f: GFuture, ms: number): void {
     this.timers.timeout(vm, f, ms);
   }
   protected clearTimers(): void {
@@ -408,12 +411,12 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     return this.mesh.pendingOut || this.bell.rung();
   }
 
-  safepoint(vm: VM): void {
+  safepoint(vm: NativeContext): void {
     this.poll(vm);
   }
 
   /** Take what arrived on the ports, then settle what waits on threads that ended. */
-  poll(vm: VM | null): void {
+  poll(vm: NativeContext | null): void {
     if (vm !== null) this.attach(vm);
     this.mesh.flush();
     if (!this.bell.take()) return;
@@ -496,7 +499,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     return this.bell.wait(wake);
   }
 
-  canProgress(_vm: VM, _f: GFuture): boolean {
+  canProgress(_vm: NativeContext, _f: GFuture): boolean {
     return true;
   }
 

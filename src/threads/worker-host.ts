@@ -1,9 +1,9 @@
 // The host of one OS Worker: runs one thread (task) after another in the same VM (THR-POOL.5),
 // resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
-import { kindOf, messageOf } from '../runtime/errors.js';
-import { providePreludeUnits } from '../runtime/prelude.js';
-import { GFuture, Namespace, ThreadHandle, Value, display } from '../runtime/values.js';
-import { drive } from '../vm/driver.js';
+import type { NativeContext } from '../contract/host.js';
+import { kindOf, messageOf } from '../values/errors.js';
+import { type CodeUnit, GFuture, Namespace, ThreadHandle, Value, display } from '../values/values.js';
+import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
 import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
@@ -20,6 +20,10 @@ export class WorkerHost extends ThreadHost {
   /** Messages for a thread placed on this Worker whose task has not arrived yet. */
   private readonly early = new Map<number, Wire[]>();
   private readonly machine: VM;
+  private readonly prelude: readonly CodeUnit[];
+  preludeUnits(): readonly CodeUnit[] {
+    return this.prelude;
+  }
   private readonly initialDollar: Map<string, Value>;
 
   constructor(boot: WorkerBoot) {
@@ -30,7 +34,7 @@ export class WorkerHost extends ThreadHost {
     this.mesh.install(0, this.slots.gen(0), boot.control);
     for (const p of boot.peers) this.mesh.install(p.peer, p.gen, p.port);
     this.machine = new VM(this, this.limits);
-    providePreludeUnits(boot.prelude.map((u) => decodeUnit(u, this.machine.builtins)));
+    this.prelude = boot.prelude.map((u) => decodeUnit(u, this.machine.builtins));
     this.vm = this.machine;
     this.initialDollar = new Map(this.machine.dollar);
   }
@@ -179,7 +183,7 @@ export class WorkerHost extends ThreadHost {
   }
 
   /** THR-LIFE.2 from a Worker: thread 0 stops it; this thread waits until it has. */
-  protected override terminate(vm: VM, target: ThreadHandle): Value {
+  protected override terminate(vm: NativeContext, target: ThreadHandle): Value {
     const rid = this.rid();
     const f = new GFuture('terminate');
     this.pending.set(rid, { future: f, target: null });

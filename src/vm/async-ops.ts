@@ -1,11 +1,11 @@
 // The instructions that wait or reach other threads: Await (gene-core §7, THR-API.2),
 // SpawnThread, SendMessage and ThreadJoin (THR-API.3). The dispatch loop saves its state into
 // the frame and `vm.sp` before calling these, and reloads it after.
-import type { SpawnSpec } from '../compiler/unit.js';
-import { GeneThrow, geneError } from '../runtime/errors.js';
-import { GFloat, GFuture, ThreadHandle, Value, display, kindName } from '../runtime/values.js';
+import type { SpawnSpec } from '../values/values.js';
+import { GeneThrow, geneError } from '../values/errors.js';
+import { GFloat, GFuture, ThreadHandle, Value, display, kindName } from '../values/values.js';
 import type { Frame, RunResult } from './frame.js';
-import type { VM } from './vm.js';
+import type { Machine } from './machine.js';
 
 function timeoutArg(t: Value): number {
   if (typeof t === 'number') return t;
@@ -13,7 +13,7 @@ function timeoutArg(t: Value): number {
   throw geneError('TypeError', `^timeout expects a number of milliseconds, got ${kindName(t)}`);
 }
 
-function suspend(vm: VM, frame: Frame, ip: number, future: GFuture, timeoutMs: number | null, what: string): RunResult {
+function suspend(vm: Machine, frame: Frame, ip: number, future: GFuture, timeoutMs: number | null, what: string): RunResult {
   // The waiting instruction runs again on resume, its operands still on the stack.
   frame.pc = ip;
   vm.wait = { future, timeoutMs, what };
@@ -24,7 +24,7 @@ function suspend(vm: VM, frame: Frame, ip: number, future: GFuture, timeoutMs: n
  * `Await n`: the values of n Futures (an array when n > 1), or suspend on the first pending one.
  * A negative operand means a `^timeout` sits below the Futures. Returns null to go on.
  */
-export function awaitFutures(vm: VM, frame: Frame, ip: number, operand: number): RunResult | null {
+export function awaitFutures(vm: Machine, frame: Frame, ip: number, operand: number): RunResult | null {
   const stack = vm.stack;
   const sp = vm.sp;
   const n = Math.abs(operand);
@@ -51,14 +51,14 @@ export function awaitFutures(vm: VM, frame: Frame, ip: number, operand: number):
 }
 
 /** THR-SPAWN: [captured values…] -> [handle | Future]. */
-export function spawnThread(vm: VM, spec: SpawnSpec, count: number, flags: number): void {
+export function spawnThread(vm: Machine, spec: SpawnSpec, count: number, flags: number): void {
   const pushed = vm.stack.slice(vm.sp - count, vm.sp);
   vm.sp -= count;
   vm.stack[vm.sp++] = vm.host.spawn(vm, spec, pushed, (flags & 1) !== 0);
 }
 
 /** THR-MSG.1/2: [thread payload] -> [nil | Future]; a non-thread receiver gets a method call. */
-export function sendMessage(vm: VM, expectReply: boolean): void {
+export function sendMessage(vm: Machine, expectReply: boolean): void {
   const payload = vm.stack[vm.sp - 1]!;
   const target = vm.stack[vm.sp - 2]!;
   if (target instanceof ThreadHandle) {
@@ -68,7 +68,7 @@ export function sendMessage(vm: VM, expectReply: boolean): void {
 }
 
 /** THR-JOIN.1: [thread timeout?] -> [nil] once the thread has ended; suspends until then. */
-export function threadJoin(vm: VM, frame: Frame, ip: number, withTimeout: boolean): RunResult | null {
+export function threadJoin(vm: Machine, frame: Frame, ip: number, withTimeout: boolean): RunResult | null {
   const stack = vm.stack;
   const timeout = withTimeout ? stack[vm.sp - 1]! : null;
   const target = stack[vm.sp - (withTimeout ? 2 : 1)]!;

@@ -1,8 +1,8 @@
 // Instructions that build values: closures, spreads, map and gene literals, ranges, interpolated
 // strings. Those that pop operands take the stack and stack pointer and return the new pointer.
-import { geneError } from '../runtime/errors.js';
-import type { CodeUnit } from '../compiler/unit.js';
-import { Cell, GFunction, GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../runtime/values.js';
+import { geneError } from '../values/errors.js';
+import type { CodeUnit } from '../values/values.js';
+import { Cell, GFunction, GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../values/values.js';
 import type { Frame } from './frame.js';
 
 /** A function value: the unit plus the cells it captures, by reference (gene-core §3.6). */

@@ -2,21 +2,21 @@
 // with the running frame's code, constants, base and pc, and the stack pointer, kept in locals.
 // Every exit from the loop (a call, a return, a throw, a suspension) saves them into the frame.
 import { Op } from '../compiler/opcodes.js';
-import type { CodeUnit, KeyList, SpawnSpec } from '../compiler/unit.js';
-import { GeneThrow, geneError, type ErrorKind } from '../runtime/errors.js';
+import type { CodeUnit, KeyList, SpawnSpec } from '../values/values.js';
+import { GeneThrow, geneError, type ErrorKind } from '../values/errors.js';
 import { settleFuture } from '../runtime/futures.js';
-import { isInstanceOf } from '../runtime/classes.js';
-import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../runtime/values.js';
-import * as A from './access.js';
+import { isInstanceOf } from '../ops/classes.js';
+import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../values/values.js';
+import * as A from '../ops/access.js';
 import * as C from './construct.js';
 import * as G from './globals.js';
-import * as X from './arith.js';
+import * as X from '../ops/arith.js';
 import { awaitFutures, sendMessage, spawnThread, threadJoin } from './async-ops.js';
 import { FrameMode, type RunResult } from './frame.js';
 import { toGeneThrow, unwind } from './unwind.js';
-import type { VM } from './vm.js';
+import type { Machine } from './machine.js';
 
-export function execute(vm: VM): RunResult {
+export function execute(vm: Machine): RunResult {
   const stack = vm.stack;
   let frame = vm.frames[vm.depth - 1]!;
   let code = frame.code;

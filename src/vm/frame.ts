@@ -1,7 +1,10 @@
 // Frames, handlers and what a VM run can end in. Gene calls never recurse in JavaScript: the
 // frame stack is explicit so that a VM can suspend (await, join, recv, sleep) and resume later.
-import type { CodeUnit, Constant } from '../compiler/unit.js';
-import type { GFunction, GFuture, Loc, Namespace, Value } from '../runtime/values.js';
+import type { CodeUnit, Constant } from '../values/values.js';
+import type { Wait } from '../contract/host.js';
+import type { GFunction, Loc, Namespace, Value } from '../values/values.js';
+
+export type { Wait };
 
 /** What happens to a frame's result when it returns. */
 export const enum FrameMode {
@@ -50,11 +53,3 @@ export type RunResult =
   | { readonly kind: 'done'; readonly value: Value }
   | { readonly kind: 'suspended'; readonly wait: Wait }
   | { readonly kind: 'error'; readonly value: Value; readonly loc?: Loc; readonly trace: string };
-
-/** A suspended VM waits for a Future (await, join, recv, sleep), maybe with a timeout. */
-export interface Wait {
-  readonly future: GFuture;
-  readonly timeoutMs: number | null;
-  /** What the wait is, for Deadlock messages: "await", "join <Thread 2>", "recv". */
-  readonly what: string;
-}

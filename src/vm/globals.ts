@@ -2,12 +2,12 @@
 // uses: a load looks a name up once per namespace version (unique to a namespace, renewed when a
 // module variable starts shadowing a builtin); a store finds or creates its module cell once per
 // namespace, since own cells never move.
-import type { Cell } from '../runtime/values.js';
+import type { Cell } from '../values/values.js';
 import type { Frame } from './frame.js';
-import type { VM } from './vm.js';
+import type { Machine } from './machine.js';
 
 /** LoadGlobal's slow path: look the name up (module, then builtins) and cache its cell. */
-export function resolveGlobal(vm: VM, frame: Frame, k: number): Cell {
+export function resolveGlobal(vm: Machine, frame: Frame, k: number): Cell {
   const unit = frame.unit;
   const ns = frame.globals;
   if (unit.globalCache === undefined || unit.globalCacheVersion !== ns.version) {

@@ -1,9 +1,9 @@
 // Exceptions in flight (gene-core §3.7): find the handler of a throw, or end the run (or the
 // callback) it escaped from; source locations and the Gene stack trace of an error.
-import { GeneThrow, formatLoc, geneError } from '../runtime/errors.js';
-import type { Loc } from '../runtime/values.js';
+import { GeneThrow, formatLoc, geneError } from '../values/errors.js';
+import type { Loc } from '../values/values.js';
 import { Frame, FrameMode, type RunResult } from './frame.js';
-import type { VM } from './vm.js';
+import type { Machine } from './machine.js';
 
 export function toGeneThrow(e: unknown): GeneThrow {
   if (e instanceof GeneThrow) return e;
@@ -20,7 +20,7 @@ export function locAt(frame: Frame, ip: number): Loc {
 }
 
 /** The Gene stack as text, innermost first (THR-ERR.1 `trace`). */
-export function traceFrom(vm: VM, frame: Frame, ip: number): string {
+export function traceFrom(vm: Machine, frame: Frame, ip: number): string {
   const lines: string[] = [`  at ${frame.unit.name} (${formatLoc(locAt(frame, ip))})`];
   for (let d = vm.depth - 2; d >= 0 && lines.length < 20; d--) {
     const f = vm.frames[d]!;
@@ -33,7 +33,7 @@ export function traceFrom(vm: VM, frame: Frame, ip: number): string {
  * Find the handler for a throw. Returns null when one was found (execution continues there),
  * or the result to give the host when the throw left the program or a callback.
  */
-export function unwind(vm: VM, t: GeneThrow, frame: Frame, ip: number): RunResult | null {
+export function unwind(vm: Machine, t: GeneThrow, frame: Frame, ip: number): RunResult | null {
   const loc = t.loc ?? locAt(frame, ip);
   t.loc = loc;
   vm.lastThrowLoc = loc;
@@ -66,7 +66,7 @@ export function unwind(vm: VM, t: GeneThrow, frame: Frame, ip: number): RunResul
     return { kind: 'error', value: t.value, loc, trace };
   }
   // A callback failed: report it and go on with what it interrupted.
-  vm.reportCallbackError(t.value, loc);
+  vm.reportCallbackError(t.value);
   if (bottom.mode === FrameMode.Discard) {
     vm.callbackDepth--;
     return null;

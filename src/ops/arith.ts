@@ -1,7 +1,7 @@
 // Operators on values (gene-core §4.2–§4.4). The VM inlines the Int fast paths; these are the
 // general cases, with upstream's error messages.
-import { geneError } from '../runtime/errors.js';
-import { GFloat, INT_MAX, INT_MIN, Value, kindName, numValue, isNumber } from '../runtime/values.js';
+import { geneError } from '../values/errors.js';
+import { GFloat, INT_MAX, INT_MIN, Value, kindName, numValue, isNumber } from '../values/values.js';
 
 export function checkInt(r: number): number {
   if (r > INT_MAX || r < INT_MIN) throw geneError('IntegerOverflow', `Integer overflow: ${r} is outside the 48-bit range`);

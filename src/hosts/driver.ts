@@ -1,20 +1,21 @@
 // Runs a VM on its thread's event loop: resumes it when what it awaits settles, runs callbacks
 // while it is idle, and never busy-waits (THR-CHAN.2). Shared by thread 0 and every worker.
-import { geneError } from '../runtime/errors.js';
-import type { GFuture } from '../runtime/values.js';
-import type { RunResult } from './frame.js';
-import type { VM } from './vm.js';
+import type { NativeContext } from '../contract/host.js';
+import { geneError } from '../values/errors.js';
+import type { GFuture } from '../values/values.js';
+import type { RunResult } from '../vm/frame.js';
+import type { VM } from '../vm/vm.js';
 
 export interface IdleSource {
   /** Deliver what arrived (mail, ended threads) by scheduling callbacks / settling futures. */
-  poll(vm: VM): void;
+  poll(vm: NativeContext): void;
   /**
    * Wait until something may have arrived or `wake()` is called; must keep the event loop alive.
    * Returns a function that cancels the wait.
    */
   waitForEvent(wake: () => void): () => void;
   /** THR-LIFE.5: could anything still settle `f`? false = Deadlock. */
-  canProgress(vm: VM, f: GFuture): boolean;
+  canProgress(vm: NativeContext, f: GFuture): boolean;
 }
 
 /**

@@ -1,13 +1,13 @@
 // A host for one VM with no threads: unit tests, the REPL's fallback, and the base the thread
 // hosts extend. Output is written synchronously so it is never lost (THR-IO.1).
 import { writeSync } from 'node:fs';
-import type { SpawnSpec } from '../compiler/unit.js';
-import { geneError } from '../runtime/errors.js';
-import { GFuture, ThreadHandle, Value } from '../runtime/values.js';
+import type { CodeUnit, SpawnSpec } from '../values/values.js';
+import { compiledPrelude } from './prelude.js';
+import { geneError } from '../values/errors.js';
+import { GFuture, ThreadHandle, Value } from '../values/values.js';
 import type { IdleSource } from './driver.js';
 import { Timers } from './timers.js';
-import type { VMHost } from './host.js';
-import type { VM } from './vm.js';
+import type { NativeContext, VMHost } from '../contract/host.js';
 
 export class LocalHost implements VMHost, IdleSource {
   readonly threadId: number = 0;
@@ -21,43 +21,46 @@ export class LocalHost implements VMHost, IdleSource {
     if (this.sink) this.sink(fd, text);
     else writeSync(fd, text);
   }
+  preludeUnits(): readonly CodeUnit[] {
+    return compiledPrelude();
+  }
   currentThread(): ThreadHandle {
     return this.self;
   }
   mainThread(): ThreadHandle {
     return this.self;
   }
-  spawn(_vm: VM, _spec: SpawnSpec, _pushed: Value[], _returnsFuture: boolean): Value {
+  spawn(_vm: NativeContext, _spec: SpawnSpec, _pushed: Value[], _returnsFuture: boolean): Value {
     throw geneError('ThreadInvalid', 'threads are not available in this host');
   }
-  send(_vm: VM, _t: ThreadHandle, _payload: Value, _expectReply: boolean): Value {
+  send(_vm: NativeContext, _t: ThreadHandle, _payload: Value, _expectReply: boolean): Value {
     throw geneError('ThreadInvalid', 'threads are not available in this host');
   }
-  join(_vm: VM, _t: ThreadHandle): GFuture {
+  join(_vm: NativeContext, _t: ThreadHandle): GFuture {
     throw geneError('ThreadInvalid', 'threads are not available in this host');
   }
-  threadMethod(_vm: VM, _t: ThreadHandle, method: string, _args: Value[]): Value {
+  threadMethod(_vm: NativeContext, _t: ThreadHandle, method: string, _args: Value[]): Value {
     throw geneError('MethodNotFound', `Method ${method} not found on VkThread`);
   }
-  safepoint(_vm: VM): void {}
+  safepoint(_vm: NativeContext): void {}
   hasWork(): boolean {
     return false;
   }
-  recv(_vm: VM): GFuture {
+  recv(_vm: NativeContext): GFuture {
     return new GFuture();
   }
-  keepAlive(_vm: VM): void {}
-  callbackRegistered(_vm: VM): void {}
+  keepAlive(_vm: NativeContext): void {}
+  callbackRegistered(_vm: NativeContext): void {}
 
-  timer(vm: VM, ms: number): GFuture {
+  timer(vm: NativeContext, ms: number): GFuture {
     return this.timers.sleep(vm, ms);
   }
-  timeoutFuture(vm: VM, f: GFuture, ms: number): void {
+  timeoutFuture(vm: NativeContext, f: GFuture, ms: number): void {
     this.timers.timeout(vm, f, ms);
   }
 
   // ---- IdleSource ----
-  poll(_vm: VM): void {}
+  poll(_vm: NativeContext): void {}
   waitForEvent(wake: () => void): () => void {
     this.wake = wake;
     return () => {
@@ -68,7 +71,7 @@ export class LocalHost implements VMHost, IdleSource {
   hasPendingCallbacks(): boolean {
     return this.timers.callbacksPending();
   }
-  canProgress(_vm: VM, _f: GFuture): boolean {
+  canProgress(_vm: NativeContext, _f: GFuture): boolean {
     return this.timers.size > 0;
   }
 }

@@ -2,8 +2,8 @@
 // alive (THR-LIFE.5: a pending timer means no Deadlock), and a timer whose Future has callbacks
 // keeps the program from being done (gene-core §7). `wake` rouses the thread's idle driver.
 import { failWithTimeout, settleFuture } from '../runtime/futures.js';
-import { GFuture } from '../runtime/values.js';
-import type { VM } from './vm.js';
+import { GFuture } from '../values/values.js';
+import type { NativeContext } from '../contract/host.js';
 
 export class Timers {
   private readonly handles = new Set<NodeJS.Timeout>();
@@ -28,7 +28,7 @@ export class Timers {
   }
 
   /** A Future that succeeds with nil after `ms`. */
-  sleep(vm: VM, ms: number): GFuture {
+  sleep(vm: NativeContext, ms: number): GFuture {
     const f = new GFuture('timer');
     this.futures.add(f);
     this.start(ms, () => {
@@ -39,7 +39,7 @@ export class Timers {
   }
 
   /** Fail `f` with AsyncTimeout after `ms` unless it settles first. */
-  timeout(vm: VM, f: GFuture, ms: number): void {
+  timeout(vm: NativeContext, f: GFuture, ms: number): void {
     const t = this.start(ms, () => failWithTimeout(vm, f, ms));
     f.onSettle.push(() => {
       clearTimeout(t);

@@ -1,9 +1,9 @@
 // Builtin classes, so that `catch String`, `(x is Int)` and error kinds work (gene-core §3.7).
-import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError } from './errors.js';
+import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError } from '../values/errors.js';
 import {
   GChar, GClass, GFloat, GFunction, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Sym,
   ThreadHandle, ThreadMessageValue, VOID, Value, kindName,
-} from './values.js';
+} from '../values/values.js';
 
 const OBJECT = new GClass('Object', null);
 const cls = (name: string) => new GClass(name, OBJECT);

@@ -1,8 +1,8 @@
 // Path access `a/b/c`, path assignment, destructuring and iteration (gene-core §3.2, §3.5, §5.1).
-import { geneError } from '../runtime/errors.js';
+import { geneError } from '../values/errors.js';
 import {
   GGene, GInstance, GMap, GRange, GString, Sym, VOID, Value, kindName,
-} from '../runtime/values.js';
+} from '../values/values.js';
 
 /** `obj/name`: map key, gene property, error field; void when missing (gene-core §5.1). */
 export function getMember(obj: Value, name: string): Value {

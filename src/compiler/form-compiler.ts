@@ -1,0 +1,54 @@
+// What the form compilers (control.ts, infix.ts, threads.ts) use of the compiler. They see it
+// through this interface so that they and compiler.ts do not import each other.
+import type { CodeUnit, GGene, Loc, Value } from '../values/values.js';
+import { Sym } from '../values/values.js';
+import type { FnState } from './emitter.js';
+import { Op } from './opcodes.js';
+
+export interface CompileOptions {
+  /** Emit CheckChannel safepoints (THR-CHAN.2). Off only for the overhead benchmark. */
+  readonly safepoints: boolean;
+}
+
+export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { safepoints: true };
+
+export interface FormCompiler {
+  readonly file: string;
+  readonly options: CompileOptions;
+  /** The function being compiled now. */
+  readonly fn: FnState;
+  compileExpr(v: Value): void;
+  compileBody(forms: readonly Value[]): void;
+  bindPattern(target: Value, at: GGene): void;
+  fail(message: string, at?: Value): never;
+  compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit;
+}
+
+export function isSym(v: Value, name?: string): v is Sym {
+  return v instanceof Sym && (name === undefined || v.name === name);
+}
+
+export function isSpread(v: Value): v is Sym {
+  return v instanceof Sym && v.name.length > 3 && v.name.endsWith('...');
+}
+
+/**
+ * Run `body` under a handler: on success apply `okOp` to its value, on a throw apply `failOp`
+ * to the thrown value (used by `async` and `^^async` functions, gene-core §7).
+ */
+export function compileProtected(c: FormCompiler, body: () => void, okOp: Op, failOp: Op): void {
+  const fn = c.fn;
+  const depth = fn.depth;
+  const handler = fn.emitJump(Op.TryBegin);
+  fn.exits.push({ kind: 'handler' });
+  body();
+  fn.exits.pop();
+  fn.emit(Op.TryEnd);
+  fn.emit(okOp);
+  const end = fn.emitJump(Op.Jump);
+  fn.depth = depth + 1; // the handler starts with the thrown value on the stack
+  fn.patch(handler);
+  fn.emit(failOp);
+  fn.patch(end);
+}
+
