@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Raw worker_threads in a fresh process, for figures that need one (run by the bench harness):
+// Raw worker_threads in a fresh process, for figures that need one (run by the bench harness).
+// Plain JavaScript run by plain `node` on purpose: a cold start or an RSS figure of the baseline
+// must not include a TypeScript loader.
 //   node bench/threads/raw-child.js cold      → "cold <first Worker start→reply µs> <second µs>"
-//   node bench/threads/raw-child.js rss N     → starts N idle Workers, prints "ready N", waits
+//   node bench/threads/raw-child.js rss N     → starts N idle Workers at once, prints
+//                                               "ready N <µs until all had answered>", waits
 //                                               (the harness reads /proc/<pid>/status, then kills it)
 //   node bench/threads/raw-child.js idle-wake [M] → like bench/programs/idle-wake.gene: wakes an idle
 //                                               Worker M times, 1 ms apart, between "start" and "end"
@@ -30,8 +33,9 @@ if (mode === 'cold') {
   await Promise.all([a.terminate(), b.terminate()]);
 } else if (mode === 'rss') {
   const n = Number(arg);
+  const t0 = performance.now();
   const workers = await Promise.all(Array.from({ length: n }, () => startAndHear({ mode: 'ready' })));
-  console.log(`ready ${workers.length}`);
+  console.log(`ready ${workers.length} ${Math.round((performance.now() - t0) * 1000)}`);
   // Wait for the harness to sample RSS and kill us; end by ourselves if it never does.
   setTimeout(() => process.exit(0), 10_000);
 } else if (mode === 'idle-wake') {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Plain JavaScript run by plain `node` on purpose: it measures raw Workers, with no loader.
 // Raw wake-up of an idle Worker by the two mechanisms a runtime can use (a diagnostic for the
 // idle-latency figure; docs/performance.md): Atomics.notify on a word the Worker awaits with
 // Atomics.waitAsync, and postMessage on a MessagePort it listens to. This thread pauses 1 ms

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Plain JavaScript run by plain `node` on purpose: it measures raw Workers, with no loader.
 // What one Worker costs on this machine, bare or with a module loaded (a diagnostic for the RSS and
 // cold-start figures; docs/performance.md):
 //   node bench/threads/worker-probe.js [-n 16] [--import FILE] [--young MB]

@@ -5,12 +5,18 @@ import { readFileSync } from 'node:fs';
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
-function systemBusyTicks() {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+export interface CpuUse {
+  otherCores: number;
+  stealCores: number;
+}
+
+function systemBusyTicks(): { busy: number; steal: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
   return { busy: user + nice + system + irq + softirq, steal };
 }
 
-function ownTicks() {
+function ownTicks(): number {
   const s = readFileSync('/proc/self/stat', 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   // utime, stime, cutime, cstime are fields 14–17; f[0] is field 3.
@@ -18,8 +24,8 @@ function ownTicks() {
 }
 
 /** Start measuring; the returned function gives the cores other processes used meanwhile. */
-export function cpuMeter() {
-  let s0, o0, t0;
+export function cpuMeter(): () => CpuUse {
+  let s0: { busy: number; steal: number }, o0: number, t0: number;
   try {
     s0 = systemBusyTicks();
     o0 = ownTicks();
@@ -40,7 +46,7 @@ export function cpuMeter() {
  * Wait (up to maxMs) until other processes use less than `limit` cores over a 0.5 s window.
  * Returns the last window's figure.
  */
-export async function awaitQuiet(maxMs, limit = 0.25) {
+export async function awaitQuiet(maxMs: number, limit = 0.25): Promise<number> {
   const end = performance.now() + maxMs;
   for (;;) {
     const m = cpuMeter();

@@ -1,6 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 // Summarise V8 .cpuprofile files (from `node --cpu-prof`, one per thread) as the functions with
-// the most self time: node bench/threads/cpuprofile-top.js FILE... [--top N]
+// the most self time: npx tsx bench/threads/cpuprofile-top.ts FILE... [--top N]
 // (Chrome DevTools → Performance → Load profile shows the same data as a flame chart.)
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -9,20 +9,30 @@ const args = process.argv.slice(2);
 const top = args.includes('--top') ? Number(args[args.indexOf('--top') + 1]) : 15;
 const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--top');
 if (files.length === 0) {
-  console.error('usage: cpuprofile-top.js FILE.cpuprofile... [--top N]');
+  console.error('usage: cpuprofile-top.ts FILE.cpuprofile... [--top N]');
   process.exit(2);
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
 for (const file of files) {
-  const prof = JSON.parse(readFileSync(file, 'utf8'));
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
-  const dt = new Map();
+  const dt = new Map<number, number>();
   // timeDeltas[i] is the time before samples[i]; attribute it to that sample's node.
   prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
-  const self = new Map();
+  const self = new Map<string, number>();
   let total = 0;
   for (const [id, us] of dt) {
-    const n = byId.get(id);
+    const n = byId.get(id)!;
     const cf = n.callFrame;
     const where = cf.url ? `${basename(cf.url)}:${cf.lineNumber + 1}` : '';
     const key = `${cf.functionName || '(anonymous)'} ${where}`.trim();
