@@ -4,7 +4,7 @@
 // runs in this process (bench/threads/raw.ts) or, for cold start and RSS, in a fresh child process
 // (bench/threads/raw-child.js). A figure whose Gene program fails is reported with its error, and
 // the others still run. See docs/performance.md.
-import type { Figure } from './figure.js';
+import { type Figure, makeFigure } from './figure.js';
 import { awaitQuiet, cpuMeter } from './threads/cpu.js';
 import { latencyFigures, replyFigures, spawnFigures, throughputFigures } from './threads/messaging.js';
 import { type GroupContext, plan } from './threads/plan.js';
@@ -39,7 +39,15 @@ export async function threadFigures({ quick, want, log }: { quick: boolean; want
     const t = performance.now();
     const before = await awaitQuiet(p.quietMaxMs);
     const meter = cpuMeter();
-    const out = (await g.run({ p, quick, want, log })).filter((f) => want(f.id));
+    let out: Figure[];
+    try {
+      out = (await g.run({ p, quick, want, log })).filter((f) => want(f.id));
+    } catch (e) {
+      // A raw side or the harness itself failed: report the group's figures as errors, go on.
+      const error = String((e as Error)?.message ?? e).split('\n')[0]!;
+      log(`threads bench: group ${g.name} failed: ${error}`);
+      out = g.figures.filter(want).map((id) => makeFigure({ id, name: id, unit: '', rawWhat: '' }, null, null, { error: `the group failed: ${error}` }));
+    }
     const { otherCores, stealCores } = meter();
     for (const fig of out) {
       Object.assign(fig, { otherCores, stealCores });
