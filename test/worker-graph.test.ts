@@ -27,3 +27,15 @@ describe('worker module graph', () => {
     expect(graph.filter((f) => f.startsWith('dist/reader/') || f.startsWith('dist/compiler/'))).toEqual([]);
   });
 });
+
+describe('worker bundle', () => {
+  // The build bundles the worker entry into one file (fewer modules: less memory and start-up per
+  // Worker); thread 0 starts Workers from it. It holds the same modules as the graph above.
+  it('is built from the worker entry and has no reader or compiler in it', () => {
+    const bundle = readFileSync(join(root, 'dist/threads/worker-bundle.js'), 'utf8');
+    const modules = [...bundle.matchAll(/^\/\/ (dist\/\S+\.js)$/gm)].map((m) => m[1]!);
+    expect(modules).toContain('dist/vm/dispatch.js');
+    expect(modules).toContain('dist/threads/worker-main.js');
+    expect(modules.filter((f) => f.startsWith('dist/reader/') || f.startsWith('dist/compiler/'))).toEqual([]);
+  });
+});
