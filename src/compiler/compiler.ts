@@ -3,6 +3,7 @@
 import { sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
 import { CompileError } from '../values/errors.js';
 import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
+import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
 import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, isSym, type CompileOptions, type FormCompiler } from './form-compiler.js';
 import { compileThreadMethod } from './threads.js';
@@ -15,7 +16,8 @@ import type { CodeUnit, KeywordParam } from '../values/values.js';
 const ASSIGN_OPS: Record<string, Op | null> = { '=': null, '+=': Op.Add, '-=': Op.Sub, '%=': Op.Mod };
 
 /** Special-form heads (gene-core §3): a gene with one of these heads is never a call or infix. */
-const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS]);
+const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS]);
+const CLASS_FORM_SET: ReadonlySet<string> = new Set(CLASS_FORMS);
 
 export { DEFAULT_COMPILE_OPTIONS, type CompileOptions };
 
@@ -115,8 +117,8 @@ export class Compiler implements FormCompiler {
 
   /** Load the first segment of a path. */
   private compilePathBase(seg: string, whole: Sym): void {
-    if (seg === '') this.fail(`path ${whole.name} needs a value before its first /`, whole);
-    if (seg.startsWith('$')) this.compileDollar(seg.slice(1));
+    if (seg === '') compileSelfBase(this, whole);
+    else if (seg.startsWith('$')) this.compileDollar(seg.slice(1));
     else this.fn.emitLoad(this.fn.resolve(seg));
   }
 
@@ -267,6 +269,7 @@ export class Compiler implements FormCompiler {
       if (compilePrefixOperator(this, headName, g)) return;
     }
     if (headName !== undefined && headName.startsWith('.')) this.fail(`${headName} needs a receiver: write (obj ${headName} …)`, g);
+    if (isBareSelfField(g)) return this.compileExpr(g.type);
     this.compileCall(g);
   }
 
@@ -295,6 +298,7 @@ export class Compiler implements FormCompiler {
       case '_':
         return this.compileGeneLiteral(new Sym('_'), g);
     }
+    if (CLASS_FORM_SET.has(name)) return compileClassForm(this, name, g);
     compileControlForm(this, name, g);
   }
 
@@ -395,17 +399,20 @@ export class Compiler implements FormCompiler {
     if (ref !== undefined) fn.emitStore(ref, true);
   }
 
-  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean): CodeUnit {
+  /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
+  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf = false): CodeUnit {
     const outer = this.fn;
     let known = new Set<number>();
     let unit: CodeUnit;
     for (;;) {
       this.fn = new FnState(outer, name, this.file, known, false, loc);
+      this.fn.returnsSelf = returnsSelf;
       this.fn.pushScope();
       const shape = this.compileParams(params);
       if (this.options.safepoints) this.fn.emit(Op.CheckChannel);
       if (isAsync) compileProtected(this, () => this.compileBody(body), Op.FutureOk, Op.FutureFail);
       else this.compileBody(body);
+      if (returnsSelf) this.loadSelfInstead();
       this.fn.emit(Op.Return);
       if (!this.fn.needsRecompile) {
         unit = this.fn.finish({ ...shape, isAsync });
@@ -416,6 +423,12 @@ export class Compiler implements FormCompiler {
     for (const g of unit.globalNames) outer.globalNames.add(g);
     this.fn = outer;
     return unit;
+  }
+
+  /** Replace the value on the stack with `self` (a constructor's result). */
+  loadSelfInstead(): void {
+    this.fn.emit(Op.Pop);
+    this.fn.emitLoad(this.fn.resolve('self'));
   }
 
   /** Parameters occupy the first slots; defaults are evaluated at call time, left to right. */

@@ -249,6 +249,7 @@ function compileReturn(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   const before = fn.depth;
   c.compileExpr(g.children[0] ?? null);
+  if (fn.returnsSelf) c.loadSelfInstead();
   fn.emitExits(0);
   fn.emit(Op.Return);
   fn.depth = before + 1;

@@ -73,6 +73,8 @@ export class FnState {
   definedGlobals = new Set<string>();
   /** Set when an inner function captured a local of this one that was not known captured. */
   needsRecompile = false;
+  /** A constructor: every return yields `self` (classes.md#ctor). */
+  returnsSelf = false;
 
   constructor(
     readonly parent: FnState | null,

@@ -22,6 +22,12 @@ export interface FormCompiler {
   bindPattern(target: Value, at: GGene): void;
   fail(message: string, at?: Value): never;
   compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit;
+  /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
+  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf?: boolean): CodeUnit;
+  /** Push [args kw] for a call with keyword arguments or spreads. */
+  compileArgsAndKw(props: ReadonlyMap<string, Value>, args: readonly Value[]): void;
+  /** Replace the value on the stack with `self` (a constructor's result). */
+  loadSelfInstead(): void;
 }
 
 export function isSym(v: Value, name?: string): v is Sym {

@@ -116,6 +116,12 @@ export const enum Op {
   SpawnThread,
   SendMessage,
   ThreadJoin,
+  DefineClass,
+  DefineMethod,
+  New,
+  NewArgs,
+  CallSuper,
+  CallSuperArgs,
 }
 
 export const OPS: readonly OpInfo[] = [
@@ -229,6 +235,14 @@ export const OPS: readonly OpInfo[] = [
   op(Op.SpawnThread, 'SpawnThread', ['const', 'count', 'int'], null, 'start a thread running a compiled body with n captured values; flag 1 = return a Future'),
   op(Op.SendMessage, 'SendMessage', ['int'], null, '[thread payload] -> [nil | Future]; flag 1 = expect a reply'),
   op(Op.ThreadJoin, 'ThreadJoin', ['int'], null, '[thread (timeout)] -> [nil]: wait until the thread has ended; flag 1 = with timeout'),
+
+  // ---- classes (spec/language/classes.md) ----
+  op(Op.DefineClass, 'DefineClass', ['name', 'int'], null, '[(parent)] -> [class]: a new class; flag 1 = a parent is on the stack'),
+  op(Op.DefineMethod, 'DefineMethod', ['name', 'int'], -1, '[class fn] -> [class]: add a method; flag 1 = the constructor'),
+  op(Op.New, 'New', ['count'], null, '[class a1..an] -> [instance]: make an instance and run its constructor'),
+  op(Op.NewArgs, 'NewArgs', [], -2, '[class args kw] -> [instance]: new with an argument array and keyword map'),
+  op(Op.CallSuper, 'CallSuper', ['name', 'count'], null, "[self a1..an] -> [r]: call the defining class's parent's method"),
+  op(Op.CallSuperArgs, 'CallSuperArgs', ['name'], -2, '[self args kw] -> [r]: super call with an argument array and keyword map'),
 ];
 
 // The table and the enum must agree entry for entry.

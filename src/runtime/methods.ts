@@ -3,10 +3,11 @@
 import type { NativeContext } from '../contract/host.js';
 import { checkWritable } from '../ops/access.js';
 import { geneError } from '../values/errors.js';
+import { isInstanceOf } from '../ops/classes.js';
 import { settleFuture } from './futures.js';
 import { preludeFunction } from './prelude.js';
 import {
-  GFloat, GFunction, GFuture, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
+  GClass, GFloat, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
   display, equals, kindName, str, sym,
 } from '../values/values.js';
 
@@ -140,6 +141,11 @@ const MESSAGE: Table = {
   mark_handled: (_, m: ThreadMessageValue) => ((m.handled = true), null),
 };
 
+/** Methods every value has (classes.md#is): `(x .is Class)` is `(x is Class)`. */
+const UNIVERSAL: Table = {
+  is: (_, self: Value, [c]) => isInstanceOf(self, c ?? null),
+};
+
 const HIGHER_ORDER: Record<string, Record<string, string>> = {
   VkArray: { map: 'array_map', filter: 'array_filter', reduce: 'array_reduce', each: 'array_each' },
   VkMap: { map: 'map_map', filter: 'map_filter', reduce: 'map_reduce', each: 'map_each' },
@@ -155,6 +161,13 @@ const TABLES: Record<string, Table> = {
 
 /** Find a method: a native (called at once) or a prelude Gene function (called with a frame). */
 export function lookupMethod(vm: NativeContext, receiver: Value, name: string): NativeMethod | GFunction {
+  if (receiver instanceof GInstance) {
+    // classes.md#lookup: the receiver's class, then its ancestors.
+    const m = receiver.cls.findMethod(name);
+    if (m !== undefined) return m;
+  }
+  const universal = UNIVERSAL[name];
+  if (universal !== undefined) return (self, args) => universal(vm, self, args);
   const kind = kindName(receiver);
   const prelude = HIGHER_ORDER[kind]?.[name];
   if (prelude !== undefined) return preludeFunction(vm, prelude);
@@ -168,6 +181,8 @@ export function lookupMethod(vm: NativeContext, receiver: Value, name: string): 
   const m = table?.[name];
   if (m !== undefined) return (self, args) => m(vm, self, args);
   if (name === 'to_s') return (self) => str(display(self));
-  if (table === undefined) throw geneError('MethodNotFound', `Unified method call not supported for ${kind}`);
+  // [rule] classes.md#method-not-found: the message names the method and the receiver's class.
+  if (receiver instanceof GInstance) throw geneError('MethodNotFound', `Method ${name} not found on an instance of ${receiver.cls.name}`);
+  if (receiver instanceof GClass) throw geneError('MethodNotFound', `Method ${name} not found on class ${receiver.name}`);
   throw geneError('MethodNotFound', `Method ${name} not found on ${kind}`);
 }

@@ -128,6 +128,8 @@ export class Namespace {
 }
 
 export class GFunction {
+  /** For a method or constructor: the class that defines it (`super` starts above it). */
+  owner: GClass | null = null;
   constructor(
     readonly unit: CodeUnit,
     readonly cells: Cell[],
@@ -180,6 +182,10 @@ export class ThreadMessageValue {
 }
 
 export class GClass {
+  /** Methods defined by this class itself (classes.md#methods); lookup walks `parent`. */
+  readonly methods = new Map<string, GFunction>();
+  /** The constructor defined by this class itself, if any (classes.md#ctor). */
+  ctor: GFunction | null = null;
   constructor(
     readonly name: string,
     readonly parent: GClass | null,
@@ -188,9 +194,22 @@ export class GClass {
     for (let c: GClass | null = this; c !== null; c = c.parent) if (c === other) return true;
     return false;
   }
+  /** classes.md#lookup: the nearest definition of `name` on this class or its ancestors. */
+  findMethod(name: string): GFunction | undefined {
+    for (let c: GClass | null = this; c !== null; c = c.parent) {
+      const m = c.methods.get(name);
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+  /** classes.md#ctor: a class without its own constructor uses its parent's. */
+  findCtor(): GFunction | null {
+    for (let c: GClass | null = this; c !== null; c = c.parent) if (c.ctor !== null) return c.ctor;
+    return null;
+  }
 }
 
-/** An object of a class: in this subset only exception objects (runtime errors). */
+/** An object of a class: a user-defined class's instance or an exception object. */
 export class GInstance {
   constructor(
     readonly cls: GClass,

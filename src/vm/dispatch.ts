@@ -9,6 +9,7 @@ import { isInstanceOf } from '../ops/classes.js';
 import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../values/values.js';
 import * as A from '../ops/access.js';
 import * as C from './construct.js';
+import * as K from './class-ops.js';
 import * as G from './globals.js';
 import * as X from '../ops/arith.js';
 import { awaitFutures, sendMessage, spawnThread, threadJoin } from './async-ops.js';
@@ -580,6 +581,43 @@ export function execute(vm: Machine): RunResult {
             vm.sp = sp;
             const r = threadJoin(vm, frame, ip, code[pc]! === 1);
             if (r !== null) return r;
+            frame = vm.frames[vm.depth - 1]!;
+            ({ code, consts, base, pc } = frame);
+            sp = vm.sp;
+            break;
+          }
+
+          // ---- classes ----
+          case Op.DefineClass: {
+            const name = frame.unit.names[code[pc++]!]!;
+            const parent = code[pc++]! === 1 ? stack[--sp]! : undefined;
+            stack[sp++] = K.defineClass(name, parent);
+            break;
+          }
+          case Op.DefineMethod: {
+            const name = frame.unit.names[code[pc++]!]!;
+            const fn = stack[--sp]!;
+            K.defineMethod(stack[sp - 1]!, fn, name, code[pc++]! === 1);
+            break;
+          }
+          case Op.New:
+          case Op.NewArgs:
+          case Op.CallSuper:
+          case Op.CallSuperArgs: {
+            const op = code[ip]!;
+            const name = op === Op.CallSuper || op === Op.CallSuperArgs ? frame.unit.names[code[pc++]!]! : '';
+            let argc = op === Op.New || op === Op.CallSuper ? code[pc++]! : 0;
+            let kw: Map<string, Value> | null = null;
+            if (op === Op.NewArgs || op === Op.CallSuperArgs) {
+              kw = (stack[--sp] as GMap | null)?.entries ?? null;
+              const args = stack[--sp] as Value[];
+              for (const a of args) stack[sp++] = a;
+              argc = args.length;
+            }
+            frame.pc = pc;
+            vm.sp = sp;
+            if (op === Op.New || op === Op.NewArgs) K.newInstance(vm, argc, kw);
+            else K.callSuper(vm, frame, name, argc, kw);
             frame = vm.frames[vm.depth - 1]!;
             ({ code, consts, base, pc } = frame);
             sp = vm.sp;

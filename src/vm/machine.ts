@@ -7,7 +7,7 @@ import type { CodeUnit } from '../values/values.js';
 import { GeneThrow, geneError, kindOf, messageOf } from '../values/errors.js';
 import { lookupMethod } from '../runtime/methods.js';
 import { installBuiltins } from '../runtime/builtins.js';
-import { GFunction, GFuture, Loc, Namespace, NativeFn, Value, kindName, str } from '../values/values.js';
+import { GFunction, GFuture, GInstance, Loc, Namespace, NativeFn, Value, kindName, str } from '../values/values.js';
 import { ActiveException, Frame, FrameMode, Handler, RunResult, Wait } from './frame.js';
 import type { NativeContext, VMHost } from '../contract/host.js';
 import { DEFAULT_LIMITS, type Limits } from '../contract/limits.js';
@@ -150,6 +150,16 @@ export class Machine implements NativeContext {
       const r = callee.impl(args, kw);
       this.afterNative(r, mode);
       return;
+    }
+    if (callee instanceof GInstance) {
+      // classes.md#callable: calling an instance calls its `call` method.
+      const call = callee.cls.findMethod('call');
+      if (call !== undefined) {
+        const receiverSlot = sp - argc - 1;
+        this.bindArguments(call.unit, receiverSlot, argc + 1, kw);
+        this.pushFrame(call, receiverSlot, receiverSlot, mode);
+        return;
+      }
     }
     throw geneError('TypeError', `Cannot call a value of type ${kindName(callee)}: it is not a function`);
   }
