@@ -1,6 +1,6 @@
 // Workers never load the reader or compiler: each module a Worker loads costs every thread
 // memory (THR-PERF, RSS per idle thread). Walks the built worker entry's static imports.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -37,5 +37,13 @@ describe('worker bundle', () => {
     expect(modules).toContain('dist/vm/dispatch.js');
     expect(modules).toContain('dist/threads/worker-main.js');
     expect(modules.filter((f) => f.startsWith('dist/reader/') || f.startsWith('dist/compiler/'))).toEqual([]);
+  });
+
+  it('is not older than the modules it holds (a build that skips the bundle step would run stale Worker code)', () => {
+    const bundle = readFileSync(join(root, 'dist/threads/worker-bundle.js'), 'utf8');
+    const built = statSync(join(root, 'dist/threads/worker-bundle.js')).mtimeMs;
+    const modules = [...bundle.matchAll(/^\/\/ (dist\/\S+\.js)$/gm)].map((m) => m[1]!);
+    const newer = modules.filter((f) => statSync(join(root, f)).mtimeMs > built);
+    expect(newer, 'dist/threads/worker-bundle.js is older than these; run `npm run build` (tsc, then the bundle)').toEqual([]);
   });
 });
