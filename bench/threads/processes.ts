@@ -64,7 +64,7 @@ export async function rssFigures({ p, quick, want, log }: GroupContext): Promise
     const name = `RSS per idle kept-alive thread, ${n} threads`;
     const parts = {
       id, name, unit: 'MiB', rawWhat: 'N idle Workers, minus a process with none, / N', target: { max: 1, text: '<= raw + 1 MiB' },
-      scoreLabel: 'Gene − raw, MiB per thread',
+      scoreLabel: 'Gene − raw, MiB per thread (the program\'s threads; spare Workers in the detail)',
     };
     if (!ns.includes(n)) {
       figures.push({ ...makeFigure(parts, null, null, { error: 'not run' }), verdict: quick ? 'not run (--quick; full run only)' : 'not run' });
@@ -81,8 +81,13 @@ export async function rssFigures({ p, quick, want, log }: GroupContext): Promise
       j.push(await rssOf(rawRun(n), settleMs));
     }
     const perThread = (xs: Sample[], base: number) => xs.map((x) => (x.rss - base) / n / MiB);
+    // The runtime may keep Workers beyond the program's threads (pre-started, a spare): each is
+    // one more OS thread. The score counts the program's threads only (RSS per Worker); the
+    // detail says what it is with the spares counted against the program's threads.
+    const workers = (x: Sample) => Math.max(n, x.threads - (geneBase[0]?.threads ?? x.threads - n));
+    const perWorker = (xs: Sample[], base: number) => xs.map((x) => (x.rss - base) / workers(x) / MiB);
     const raw = summary(perThread(j, rssMedian(rawBase)), 2);
-    const gene = error || !gBase.ok ? null : summary(perThread(g, gBase.v), 2);
+    const gene = error || !gBase.ok ? null : summary(perWorker(g, gBase.v), 2);
     figures.push(makeFigure(
       {
         ...parts,
@@ -90,6 +95,8 @@ export async function rssFigures({ p, quick, want, log }: GroupContext): Promise
           rawRssMiB: j.map((x) => round(x.rss / MiB, 1)), rawBaseMiB: round(rssMedian(rawBase) / MiB, 1), rawOsThreads: j.map((x) => x.threads), rawBaseOsThreads: rawBase[0]?.threads,
           geneRssMiB: g.map((x) => round(x.rss / MiB, 1)), geneBaseMiB: gBase.ok ? round(gBase.v / MiB, 1) : undefined,
           geneOsThreads: g.map((x) => x.threads), geneBaseOsThreads: geneBase[0]?.threads,
+          geneWorkers: g.map(workers),
+          genePerThreadWithSparesMiB: gene && gBase.ok ? summary(perThread(g, gBase.v), 2) : undefined,
         },
       },
       gene, raw, { score: gene ? gene.median - raw.median : NaN, error },
