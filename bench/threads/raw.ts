@@ -198,31 +198,32 @@ export async function rawFanIn({ senders, count, rounds }: { senders: number; co
 }
 
 /**
- * Terminate a busy Worker, then get a reply from a warm spare (what a runtime that keeps a spare
- * can do): µs from terminate() until the spare's reply, per round. Between rounds (untimed) the
- * spare becomes the next busy Worker and a new spare is started and waited for.
+ * Terminate a busy Worker, wait until it has stopped (Gene's `.terminate` returns when the
+ * thread's slot is free, i.e. its Worker has exited), then get a reply from a warm spare (what a
+ * runtime that keeps a spare can do): µs per round. Also, for scale, the same without waiting for
+ * the exit. Between rounds (untimed) the spare becomes the next busy Worker and a new spare is
+ * started and waited for.
  */
-export async function rawTerminateRespawn({ rounds }: { rounds: number }): Promise<{ respawnUs: number[]; terminateDoneUs: number[] }> {
+export async function rawTerminateRespawn({ rounds }: { rounds: number }): Promise<{ respawnUs: number[]; noWaitUs: number[] }> {
   let busy = await startWorker({ mode: 'echo' });
   let spare = await startWorker({ mode: 'echo' });
-  const respawnUs: number[] = [], terminateDoneUs: number[] = [];
+  const respawnUs: number[] = [], noWaitUs: number[] = [];
   try {
-    for (let i = 0; i <= rounds; i++) {
+    for (let i = 0; i <= 2 * rounds + 1; i++) {
       await request(busy, 'spin'); // answers "spinning", then loops forever
+      const wait = i % 2 === 0;
       const t0 = performance.now();
       const dead = busy.terminate();
+      if (wait) await dead;
       await request(spare, i);
       const t = us(t0);
       await dead;
-      if (i > 0) {
-        respawnUs.push(t);
-        terminateDoneUs.push(us(t0));
-      }
+      if (i > 1) (wait ? respawnUs : noWaitUs).push(t);
       busy = spare;
       spare = await startWorker({ mode: 'echo' });
     }
   } finally {
     await Promise.all([busy.terminate(), spare.terminate()]);
   }
-  return { respawnUs, terminateDoneUs };
+  return { respawnUs, noWaitUs };
 }
