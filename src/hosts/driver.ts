@@ -36,7 +36,8 @@ export async function drive(
   for (;;) {
     if (r.kind === 'error') return r;
     source.poll(vm);
-    const cb = vm.pendingCallbacks.shift();
+    // THR-CHAN.2: a callback that waits is not interrupted by another (Future, timer or message).
+    const cb = vm.callbackDepth === 0 ? vm.pendingCallbacks.shift() : undefined;
     if (cb !== undefined) {
       const cbResult = vm.runCallbackNow(cb.fn, cb.args);
       if (r.kind === 'done' && cbResult.kind === 'done') continue;

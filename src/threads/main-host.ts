@@ -91,7 +91,7 @@ export class MainThreadHost extends ThreadHost {
       },
     });
     worker.unref();
-    worker.on('error', (e: Error) => this.crashes.set(w, e.message));
+    worker.on('error', (e: Error) => this.crashes.set(w, crashReason(e)));
     worker.on('exit', () => this.workerExited(w, worker));
     this.workers[w] = worker;
     this.trace(`worker ${w} starting (generation ${gen})`);
@@ -138,7 +138,7 @@ export class MainThreadHost extends ThreadHost {
         // THR-LIFE.3: the Worker died under a running thread.
         this.slots.free(slot, EndReason.Crashed);
         this.trace(`crash ${slot} (worker ${w}: ${why}; slot ${slot} free)`);
-        if (!this.stopping) this.write(2, `[thread ${slot}] ThreadCrashed: the Worker hosting it died (${why})\n`);
+        if (!this.stopping) this.write(2, `[thread ${slot}] ThreadCrashed: ${why}\n`);
       }
     }
   }
@@ -292,4 +292,8 @@ export class MainThreadHost extends ThreadHost {
   }
 }
 
-
+/** THR-LIFE.3: the reason a crash line gives; the spec fixes `out of memory` for the heap limit. */
+function crashReason(e: Error): string {
+  if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out of memory';
+  return `the Worker hosting it died (${e.message})`;
+}

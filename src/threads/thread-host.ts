@@ -357,7 +357,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
         if (msg.replyId !== 0 && !msg.replied) {
           msg.replied = true;
           this.box?.replied(msg);
-          this.postReply(sender, msg.replyId, false, this.remoteError(args[0] ?? null, ''));
+          this.postReply(sender, msg.replyId, false, this.remoteError(args[0] ?? null, vm.lastThrowTrace));
         }
         return null;
       default:

@@ -289,6 +289,8 @@ export class Machine implements NativeContext {
 
   /** Where the exception being unwound was first thrown (kept by EnterCatch for Rethrow). */
   lastThrowLoc: Loc | undefined;
+  /** The Gene stack where it was thrown (THR-ERR.1: a reply callback's error carries it). */
+  lastThrowTrace = '';
 
   /** THR-ERR.2's line, also used for an error escaping a callback: `[thread N] Kind: message`. */
   reportCallbackError(value: Value): void {

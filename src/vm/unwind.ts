@@ -19,11 +19,15 @@ export function locAt(frame: Frame, ip: number): Loc {
   return { file: frame.unit.file, line: frame.unit.lines[ip] ?? 0, col: frame.unit.cols[ip] ?? 0 };
 }
 
+/** The file name the runtime's prelude is compiled under (compiler.ts). */
+const PRELUDE_FILE = '<prelude>';
+
 /** The Gene stack as text, innermost first (THR-ERR.1 `trace`). */
 export function traceFrom(vm: Machine, frame: Frame, ip: number): string {
   const lines: string[] = [`  at ${frame.unit.name} (${formatLoc(locAt(frame, ip))})`];
   for (let d = vm.depth - 2; d >= 0 && lines.length < 20; d--) {
     const f = vm.frames[d]!;
+    if (f.unit.file === PRELUDE_FILE) continue; // the runtime's own Gene code is no part of the user's stack
     lines.push(`  at ${f.unit.name} (${formatLoc(locAt(f, Math.max(0, f.pc - 1)))})`);
   }
   return lines.join('\n');
@@ -38,6 +42,7 @@ export function unwind(vm: Machine, t: GeneThrow, frame: Frame, ip: number): Run
   t.loc = loc;
   vm.lastThrowLoc = loc;
   const trace = traceFrom(vm, frame, ip);
+  vm.lastThrowTrace = trace;
   // Innermost callback frame: a throw never crosses into the code a callback interrupted.
   let limit = 0;
   for (let d = vm.depth - 1; d >= 0; d--) {

@@ -1,0 +1,278 @@
+// A Stryker test runner whose tests are the thread conformance cases and the thread unit test
+// files (`npm run mutate`, see stryker.config.json and docs/conformance-strength.md).
+//
+// Why not @stryker-mutator/vitest-runner or the command runner: a conformance case runs the
+// mutated runtime in a child process (`gene run`) and its worker threads, where neither can see
+// which mutants a test reaches, so every mutant would need the whole suite (hours on two cores).
+// This runner measures per-test coverage in those processes (coverage-preload.cjs records each
+// mutant id the instrumented code reaches) and then runs, for each mutant, only the tests that
+// reach it, fastest first, stopping at the first failure. Judging stays with the conformance
+// runner (`gene conformance`, the tool implementers use), started from this checkout's build.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
+import type { Logger } from '@stryker-mutator/api/logging';
+import type { MutantCoverage, StrykerOptions } from '@stryker-mutator/api/core';
+import {
+  DryRunStatus,
+  MutantRunStatus,
+  TestStatus,
+  type DryRunOptions,
+  type DryRunResult,
+  type MutantRunOptions,
+  type MutantRunResult,
+  type TestResult,
+  type TestRunner,
+  type TestRunnerCapabilities,
+} from '@stryker-mutator/api/test-runner';
+
+/** This checkout: its build runs the conformance runner (never mutated). */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./coverage-preload.cjs', import.meta.url));
+
+export interface GeneRunnerOptions {
+  /** Case folders, relative to the project root. */
+  caseDirs: string[];
+  /** A case is a thread case when its `## features:` name one of these. */
+  caseFeatures: string[];
+  /** Unit test files (relative paths) matching this pattern under test/ run as one test each. */
+  unitTestPattern: string;
+  /** `gene conformance --timeout-scale` while a mutant is active (short cases: 10 s × scale). */
+  timeoutScale: number;
+  /** A mutant whose tests time out this many times is reported as a timeout without more runs. */
+  maxTimeouts: number;
+  /** Seconds a unit test file may run. */
+  unitTimeoutSeconds: number;
+  /** Tests run at once while measuring coverage (mutant runs are parallel through Stryker). */
+  dryRunJobs: number;
+}
+
+const DEFAULTS: GeneRunnerOptions = {
+  caseDirs: ['conformance/cases/threads', 'conformance/cases/limits'],
+  caseFeatures: ['threads', 'messaging', 'pool', 'lifecycle'],
+  unitTestPattern: '^threads-.*\\.test\\.ts$',
+  timeoutScale: 0.5,
+  maxTimeouts: 2,
+  unitTimeoutSeconds: 120,
+  dryRunJobs: 2,
+};
+
+export const strykerValidationSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  properties: {
+    geneRunner: {
+      description: 'Options of the gene-conformance test runner (tools/mutate/gene-runner.ts).',
+      type: 'object',
+      default: {},
+    },
+  },
+};
+
+interface GeneTest {
+  id: string;
+  kind: 'case' | 'unit';
+  /** Path relative to the sandbox. */
+  file: string;
+}
+
+type Outcome = { status: 'pass' } | { status: 'fail' | 'timeout'; message: string };
+
+/** Durations from the dry run, shared with the runner processes that run mutants. */
+const DURATIONS_FILE = '.gene-mutate-durations.json';
+
+function listFiles(dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => {
+      if (e.name.startsWith('.') || e.name.startsWith('_')) return [];
+      const full = join(dir, e.name);
+      return e.isDirectory() ? listFiles(full, suffix) : e.name.endsWith(suffix) ? [full] : [];
+    });
+}
+
+function caseFeatures(text: string): string[] {
+  return [...text.matchAll(/^## features:(.*)$/gm)].flatMap((m) => m[1]!.trim().split(/[\s,]+/));
+}
+
+export class GeneConformanceRunner implements TestRunner {
+  static inject = tokens(commonTokens.logger, commonTokens.options);
+
+  private readonly opts: GeneRunnerOptions;
+  private readonly sandbox = process.cwd();
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'gene-mutate-'));
+  private tests: GeneTest[] = [];
+  private durations: Record<string, number> | undefined;
+  private runCount = 0;
+
+  constructor(
+    private readonly log: Logger,
+    options: StrykerOptions,
+  ) {
+    this.opts = { ...DEFAULTS, ...((options as { geneRunner?: Partial<GeneRunnerOptions> }).geneRunner ?? {}) };
+  }
+
+  capabilities(): TestRunnerCapabilities {
+    return { reloadEnvironment: true }; // every test is a fresh process
+  }
+
+  async init(): Promise<void> {
+    const cases = this.opts.caseDirs
+      .flatMap((dir) => listFiles(join(this.sandbox, dir), '.gene'))
+      .filter((file) => caseFeatures(readFileSync(file, 'utf8')).some((f) => this.opts.caseFeatures.includes(f)))
+      .map((file): GeneTest => ({ id: `case ${relative(this.sandbox, file)}`, kind: 'case', file: relative(this.sandbox, file) }));
+    const pattern = new RegExp(this.opts.unitTestPattern);
+    const units = listFiles(join(this.sandbox, 'test'), '.test.ts')
+      .filter((file) => pattern.test(relative(join(this.sandbox, 'test'), file)))
+      .map((file): GeneTest => ({ id: `unit ${relative(this.sandbox, file)}`, kind: 'unit', file: relative(this.sandbox, file) }));
+    this.tests = [...cases, ...units];
+    this.log.info(`gene-conformance: ${cases.length} cases, ${units.length} unit test files`);
+  }
+
+  async dryRun(options: DryRunOptions): Promise<DryRunResult> {
+    const results: TestResult[] = [];
+    const perTest: MutantCoverage['perTest'] = {};
+    const queue = [...this.tests];
+    const worker = async (): Promise<void> => {
+      for (let test = queue.shift(); test; test = queue.shift()) {
+        const coverageFile = join(this.scratch, `coverage-${++this.runCount}.txt`);
+        const started = Date.now();
+        const outcome = await this.runTest(test, { coverageFile, timeoutScale: 1 });
+        const timeSpentMs = Date.now() - started;
+        const covered: Record<string, number> = {};
+        if (existsSync(coverageFile)) {
+          for (const id of readFileSync(coverageFile, 'utf8').split('\n')) if (id) covered[id] = 1;
+        }
+        perTest[test.id] = covered;
+        const base = { id: test.id, name: test.id, fileName: test.file, timeSpentMs };
+        results.push(outcome.status === 'pass' ? { ...base, status: TestStatus.Success } : { ...base, status: TestStatus.Failed, failureMessage: outcome.message });
+      }
+    };
+    const jobs = options.coverageAnalysis === 'off' ? 1 : this.opts.dryRunJobs;
+    await Promise.all(Array.from({ length: jobs }, worker));
+    this.durations = Object.fromEntries(results.map((r) => [r.id, r.timeSpentMs]));
+    writeFileSync(join(this.sandbox, DURATIONS_FILE), JSON.stringify(this.durations));
+    return {
+      status: DryRunStatus.Complete,
+      tests: results,
+      mutantCoverage: options.coverageAnalysis === 'off' ? undefined : { static: {}, perTest },
+    };
+  }
+
+  async mutantRun(options: MutantRunOptions): Promise<MutantRunResult> {
+    const durations = this.knownDurations();
+    const wanted = options.testFilter ? new Set(options.testFilter) : undefined;
+    // Fastest first: most mutants die in the first failing case, and it should be a quick one.
+    const tests = this.tests
+      .filter((t) => !wanted || wanted.has(t.id))
+      .sort((a, b) => (durations[a.id] ?? Infinity) - (durations[b.id] ?? Infinity));
+    const timeouts: string[] = [];
+    let ran = 0;
+    for (const test of tests) {
+      ran++;
+      const outcome = await this.runTest(test, { activeMutant: options.activeMutant.id, timeoutScale: this.opts.timeoutScale });
+      if (outcome.status === 'fail') {
+        return { status: MutantRunStatus.Killed, killedBy: [test.id], failureMessage: outcome.message, nrOfTests: ran };
+      }
+      if (outcome.status === 'timeout') {
+        // Keep looking for a case that fails by wrong output; a hang alone says little.
+        timeouts.push(test.id);
+        if (timeouts.length >= this.opts.maxTimeouts) break;
+      }
+    }
+    if (timeouts.length > 0) return { status: MutantRunStatus.Timeout, reason: `timed out: ${timeouts.join(', ')}` };
+    return { status: MutantRunStatus.Survived, nrOfTests: ran };
+  }
+
+  async dispose(): Promise<void> {
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  private knownDurations(): Record<string, number> {
+    if (!this.durations) {
+      try {
+        this.durations = JSON.parse(readFileSync(join(this.sandbox, DURATIONS_FILE), 'utf8')) as Record<string, number>;
+      } catch {
+        this.durations = {};
+      }
+    }
+    return this.durations;
+  }
+
+  private runTest(test: GeneTest, how: { coverageFile?: string; activeMutant?: string; timeoutScale: number }): Promise<Outcome> {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: how.coverageFile ? `--require ${PRELOAD}` : '' };
+    delete env.__STRYKER_ACTIVE_MUTANT__;
+    delete env.GENE_MUTATE_COVERAGE_FILE;
+    if (how.coverageFile) env.GENE_MUTATE_COVERAGE_FILE = how.coverageFile;
+    if (how.activeMutant !== undefined) env.__STRYKER_ACTIVE_MUTANT__ = how.activeMutant;
+    return test.kind === 'case' ? this.runCase(test, env, how.timeoutScale) : this.runUnit(test, env);
+  }
+
+  private async runCase(test: GeneTest, env: NodeJS.ProcessEnv, timeoutScale: number): Promise<Outcome> {
+    const report = join(this.scratch, `report-${++this.runCount}.json`);
+    const impl = `${process.execPath} ${join(this.sandbox, 'bin', 'gene.js')}`;
+    const args = [join(ROOT, 'bin', 'gene.js'), 'conformance', '--impl', impl, '-j', '1'];
+    args.push('--timeout-scale', String(timeoutScale), '--reporter', 'json', '-o', report, join(this.sandbox, test.file));
+    // The conformance runner enforces the case's own timeout; this one only guards the runner.
+    const run = await this.spawnGroup(process.execPath, args, env, 200_000 * timeoutScale);
+    let entry: { status?: string; failure?: string; failureType?: string; diff?: string[] } | undefined;
+    try {
+      entry = (JSON.parse(readFileSync(report, 'utf8')) as { cases: (typeof entry)[] }).cases[0];
+    } catch {
+      entry = undefined;
+    } finally {
+      rmSync(report, { force: true });
+    }
+    if (!entry) return { status: 'fail', message: `conformance runner failed (exit ${run.code}): ${run.output.slice(-2000)}` };
+    if (entry.status === 'pass' || entry.status === 'skip') return { status: 'pass' };
+    const why = entry.failure ?? 'failed';
+    const message = [why, ...(entry.diff ?? [])].join('\n').slice(0, 4000);
+    return { status: entry.failureType === 'timeout' || /^timeout\b/.test(why) ? 'timeout' : 'fail', message };
+  }
+
+  private async runUnit(test: GeneTest, env: NodeJS.ProcessEnv): Promise<Outcome> {
+    const vitest = join(this.sandbox, 'node_modules', 'vitest', 'vitest.mjs');
+    const run = await this.spawnGroup(process.execPath, [vitest, 'run', test.file], env, this.opts.unitTimeoutSeconds * 1000);
+    if (run.timedOut) return { status: 'timeout', message: `${test.file} ran over ${this.opts.unitTimeoutSeconds} s` };
+    return run.code === 0 ? { status: 'pass' } : { status: 'fail', message: run.output.slice(-4000) };
+  }
+
+  /** Runs a command in a process group of its own; on timeout the whole group is killed. */
+  private spawnGroup(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+    return new Promise((resolve) => {
+      const child = spawn(cmd, args, { cwd: this.sandbox, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const keep = (b: Buffer): void => {
+        if (size < 1 << 20) chunks.push(b);
+        size += b.length;
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid);
+      }, timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        killGroup(child.pid); // nothing a test started outlives it
+        resolve({ code, output: Buffer.concat(chunks).toString('utf8'), timedOut });
+      });
+    });
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group has already gone
+  }
+}
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, 'gene-conformance', GeneConformanceRunner)];
