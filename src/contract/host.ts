@@ -33,6 +33,8 @@ export interface NativeContext {
   reportCallbackError(value: Value): void;
   /** The module namespace of the function running now (what a spawn captures names from). */
   currentNamespace(): Namespace;
+  /** The Gene stack, as text, where the error caught last was thrown (THR-ERR.1 `trace`). */
+  readonly lastThrowTrace: string;
 }
 
 
