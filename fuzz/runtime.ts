@@ -2,8 +2,7 @@
 // JavaScript (dist/threads/worker-main.js), so thread 0's side must come from dist/ too: mixing
 // src/ and dist/ would give two copies of every value class (instanceof would lie) and point the
 // Worker entry at a .ts file. Types come from src/ (type-only imports), code from dist/.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as RunProgramT from '../src/cli/run-program.js';
@@ -14,7 +13,6 @@ import type * as ValuesT from '../src/values/values.js';
 import type * as DriverT from '../src/hosts/driver.js';
 import type * as LimitsT from '../src/contract/limits.js';
 import type * as LocalHostT from '../src/hosts/local-host.js';
-import type * as PreludeT from '../src/runtime/prelude.js';
 import type * as VmT from '../src/vm/vm.js';
 import type { CodeUnit } from '../src/values/values.js';
 import type { Limits } from '../src/contract/limits.js';
@@ -24,24 +22,7 @@ export type { Value, Limits, CodeUnit };
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Newest modification time under a directory. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** `npm test` and `npm run fuzz` build first; a bare `vitest run fuzz/` after editing src/ builds here. */
-function ensureBuilt(): void {
-  const probe = join(ROOT, 'dist/threads/main-host.js');
-  if (existsSync(probe) && statSync(probe).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-}
-ensureBuilt();
+// vitest's global setup (test/global-setup.ts) has built dist/ from the current src/.
 
 // `as string` keeps TypeScript from resolving the .js files (dist/ has no declarations).
 const dist = (p: string) => import(join(ROOT, 'dist', p) as string);
