@@ -12,8 +12,8 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 export const LAYERS: readonly (readonly string[])[] = [
   ['values'], // what a Gene value is (and a CodeUnit); the closed list of error kinds
   ['ops'], // value operations: arithmetic, access, classes of values
-  ['reader'], // text → values
-  ['compiler'], // values → CodeUnits; the opcode table
+  ['reader', 'bytecode'], // text → values; the instruction table, Op enum and disassembler
+  ['compiler'], // values → CodeUnits
   ['contract'], // VMHost, NativeContext, Limits
   ['runtime'], // builtins and prelude, written against the contract
   ['vm'], // machine state, dispatch, unwinding

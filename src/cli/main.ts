@@ -2,13 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { disassemble } from '../compiler/disasm.js';
-import { DEFAULT_LIMITS, type Limits } from '../contract/limits.js';
+import { disassemble } from '../bytecode/disasm.js';
+import { DEFAULT_LIMITS, MAX_THREADS_CEILING, type Limits } from '../contract/limits.js';
 import { compileSource, staticErrorLine } from './run-program.js';
 import { runProgram } from './execute.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+const D = DEFAULT_LIMITS;
 const HELP = `gene — the Gene reference implementation (gene-ref)
 
 Usage:
@@ -23,10 +24,10 @@ Usage:
   gene --help | --version
 
 Options for run and eval:
-  --max-threads N        worker slots (1..64, default 64)            THR-POOL.1
-  --channel-capacity N   undelivered messages per mailbox (default 1000) THR-CHAN.1
+  --max-threads N        worker slots (1..${MAX_THREADS_CEILING}, default ${D.maxThreads})            THR-POOL.1
+  --channel-capacity N   undelivered messages per mailbox (default ${D.channelCapacity}) THR-CHAN.1
   --thread-memory-mb N   heap limit of each worker thread in MiB
-  --max-call-depth N     Gene call depth before StackOverflow (default 10000)
+  --max-call-depth N     Gene call depth before StackOverflow (default ${D.maxCallDepth})
   --no-gir-cache         accepted for compatibility with upstream's runner (no effect)
 
 Environment:
@@ -60,7 +61,7 @@ export function parseRunOptions(argv: string[]): { limits: Limits; rest: string[
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--max-threads':
-        limits.maxThreads = intOption(flag, value(), 1, 64) as never;
+        limits.maxThreads = intOption(flag, value(), 1, MAX_THREADS_CEILING) as never;
         break;
       case '--channel-capacity':
         limits.channelCapacity = intOption(flag, value(), 1, 1_000_000) as never;

@@ -3,7 +3,7 @@
 // `self`, so it is called like the prelude's methods and closures inside it capture `self`.
 import { GGene, Sym, Value } from '../values/values.js';
 import { isSpread, isSym, type FormCompiler as Compiler } from './form-compiler.js';
-import { Op } from './opcodes.js';
+import { Op } from '../bytecode/opcodes.js';
 
 export const CLASS_FORMS = ['class', 'object', 'new', 'new!', 'super'] as const;
 
@@ -37,12 +37,12 @@ function compileClass(c: Compiler, g: GGene, singleton: boolean): void {
     body = body.slice(2);
   }
   const className = singleton && !nameSym.name.endsWith('Class') ? `${nameSym.name}Class` : nameSym.name;
-  fn.emitVar(Op.DefineClass, 1 - hasParent, fn.name_(className), hasParent);
+  fn.emit(Op.DefineClass, fn.name_(className), hasParent);
   // Declared before the body so that methods can name their own class.
   fn.emitStore(fn.declare(className), true);
   for (const member of body) compileMember(c, member, className);
   if (singleton) {
-    fn.emitVar(Op.New, 0, 0);
+    fn.emit(Op.New, 0);
     fn.emitStore(fn.declare(nameSym.name), true);
   }
 }
@@ -95,12 +95,12 @@ function compileNew(c: Compiler, g: GGene, quoted: boolean): void {
   c.compileExpr(cls);
   if (quoted) {
     for (const a of args) fn.emit(Op.Const, fn.constant(a));
-    fn.emitVar(Op.New, -args.length, args.length);
+    fn.emit(Op.New, args.length);
     return;
   }
   if (g.props.size === 0 && !args.some(isSpread)) {
     args.forEach((a) => c.compileExpr(a));
-    fn.emitVar(Op.New, -args.length, args.length);
+    fn.emit(Op.New, args.length);
     return;
   }
   c.compileArgsAndKw(g.props, args);
@@ -118,7 +118,7 @@ export function compileSuperCall(c: Compiler, g: GGene): void {
   const name = fn.name_(m.name.slice(1));
   if (g.props.size === 0 && !args.some(isSpread)) {
     args.forEach((a) => c.compileExpr(a));
-    fn.emitVar(Op.CallSuper, -args.length, name, args.length);
+    fn.emit(Op.CallSuper, name, args.length);
     return;
   }
   c.compileArgsAndKw(g.props, args);

@@ -9,7 +9,7 @@ import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, isSym, type Compil
 import { compileThreadMethod } from './threads.js';
 import { FnState, VarRef } from './emitter.js';
 import { compileInfix, compilePrefixOperator, INFIX_OPS } from './infix.js';
-import { Op } from './opcodes.js';
+import { Op } from '../bytecode/opcodes.js';
 import type { CodeUnit, KeywordParam } from '../values/values.js';
 
 
@@ -126,7 +126,7 @@ export class Compiler implements FormCompiler {
   private compileSegment(seg: string): void {
     const fn = this.fn;
     if (/^-?\d+$/.test(seg)) fn.emit(Op.GetIndex, Number(seg));
-    else if (seg.startsWith('.')) fn.emitVar(Op.CallMethod, 0, fn.name_(seg.slice(1)), 0);
+    else if (seg.startsWith('.')) fn.emit(Op.CallMethod, fn.name_(seg.slice(1)), 0);
     else {
       // A name segment falls back to a variable of that name as key or index.
       this.loadVariableForKey(seg);
@@ -209,10 +209,10 @@ export class Compiler implements FormCompiler {
     const fn = this.fn;
     if (!items.some(isSpread)) {
       items.forEach((x) => this.compileExpr(x));
-      fn.emitVar(Op.MakeArray, 1 - items.length, items.length);
+      fn.emit(Op.MakeArray, items.length);
       return;
     }
-    fn.emitVar(Op.MakeArray, 1, 0);
+    fn.emit(Op.MakeArray, 0);
     for (const x of items) {
       if (isSpread(x)) {
         this.compileSymbol(new Sym(x.name.slice(0, -3), x.loc));
@@ -227,7 +227,7 @@ export class Compiler implements FormCompiler {
   compileMap(entries: ReadonlyMap<string, Value>): void {
     const keys = [...entries.keys()];
     for (const v of entries.values()) this.compileExpr(v);
-    this.fn.emitVar(Op.MakeMap, 1 - keys.length, this.fn.constant({ kind: 'keys', keys }));
+    this.fn.emit(Op.MakeMap, this.fn.constant({ kind: 'keys', keys }));
   }
 
   /** `(_ a b)` and quoted genes with evaluated parts. */
@@ -237,8 +237,7 @@ export class Compiler implements FormCompiler {
     const keys = [...g.props.keys()];
     for (const v of g.props.values()) this.compileExpr(v);
     for (const c of g.children) this.compileExpr(c);
-    const n = keys.length + g.children.length;
-    fn.emitVar(Op.MakeGene, -n, fn.constant({ kind: 'keys', keys }), g.children.length);
+    fn.emit(Op.MakeGene, fn.constant({ kind: 'keys', keys }), g.children.length);
   }
 
   // ---- genes: special forms, infix, method calls, calls (gene-core §3 preamble) ----
@@ -293,7 +292,7 @@ export class Compiler implements FormCompiler {
         return;
       case INTERP:
         args.forEach((a) => this.compileExpr(a));
-        fn.emitVar(Op.Interpolate, 1 - args.length, args.length);
+        fn.emit(Op.Interpolate, args.length);
         return;
       case '_':
         return this.compileGeneLiteral(new Sym('_'), g);
@@ -307,7 +306,7 @@ export class Compiler implements FormCompiler {
     this.compileExpr(g.type);
     if (g.props.size === 0 && !g.children.some(isSpread)) {
       g.children.forEach((a) => this.compileExpr(a));
-      fn.emitVar(Op.Call, -g.children.length, g.children.length);
+      fn.emit(Op.Call, g.children.length);
       return;
     }
     this.compileArgsAndKw(g.props, g.children);
@@ -331,7 +330,7 @@ export class Compiler implements FormCompiler {
     if (compileThreadMethod(this, method, g, args)) return;
     if (g.props.size === 0 && !args.some(isSpread)) {
       args.forEach((a) => this.compileExpr(a));
-      fn.emitVar(Op.CallMethod, -args.length, fn.name_(method), args.length);
+      fn.emit(Op.CallMethod, fn.name_(method), args.length);
       return;
     }
     this.compileArgsAndKw(g.props, args);

@@ -3,7 +3,7 @@
 import { GGene, Sym, Value, str } from '../values/values.js';
 import { compileProtected, isSym, type FormCompiler } from './form-compiler.js';
 import type { LoopContext } from './emitter.js';
-import { Op } from './opcodes.js';
+import { Op } from '../bytecode/opcodes.js';
 import { compileSpawn } from './threads.js';
 
 export const CONTROL_FORMS = [
@@ -226,7 +226,7 @@ function compileBreak(c: FormCompiler, g: GGene): void {
   }
   fn.emit(Op.Pop);
   const extra = fn.depth - loop.depth;
-  if (extra > 0) fn.emitVar(Op.PopN, -extra, extra);
+  if (extra > 0) fn.emit(Op.PopN, extra);
   fn.emitExits(loop.exitsDepth);
   if (loop.keepsBreakValue) fn.emit(Op.LoadLocal, temp);
   loop.breakJumps.push(fn.emitJump(Op.Jump));
@@ -239,7 +239,7 @@ function compileContinue(c: FormCompiler, g: GGene): void {
   if (loop === undefined) return;
   const before = fn.depth;
   const extra = fn.depth - (loop.depth + loop.hidden);
-  if (extra > 0) fn.emitVar(Op.PopN, -extra, extra);
+  if (extra > 0) fn.emit(Op.PopN, extra);
   fn.emitExits(loop.exitsDepth);
   loop.continueJumps.push(fn.emitJump(Op.Jump));
   fn.depth = before + 1;
@@ -378,5 +378,5 @@ function compileAwait(c: FormCompiler, g: GGene): void {
   if (timeout !== undefined) c.compileExpr(timeout);
   futures.forEach((f) => c.compileExpr(f));
   const n = futures.length;
-  fn.emitVar(Op.Await, 1 - n - (timeout !== undefined ? 1 : 0), timeout !== undefined ? -n : n);
+  fn.emit(Op.Await, timeout !== undefined ? -n : n);
 }

@@ -4,7 +4,7 @@
 // the function body is compiled, so a function whose captures changed is compiled again.
 import { CompileError } from '../values/errors.js';
 import type { Loc } from '../values/values.js';
-import { OPS, Op } from './opcodes.js';
+import { Op, stackEffect } from '../bytecode/opcodes.js';
 import type { CaptureSpec, CodeUnit, Constant, KeywordParam } from '../values/values.js';
 
 const FUSED_WITH_INT = new Map<Op, Op>([
@@ -116,15 +116,7 @@ export class FnState {
       this.lines.push(this.loc.line);
       this.cols.push(this.loc.col);
     }
-    const effect = OPS[op]!.effect;
-    if (effect !== null) this.adjust(effect);
-    return at;
-  }
-
-  /** Emit an instruction whose stack effect depends on its operands. */
-  emitVar(op: Op, effect: number, ...operands: number[]): number {
-    const at = this.emit(op, ...operands);
-    this.adjust(effect);
+    this.adjust(stackEffect(op, operands, this.consts));
     return at;
   }
 

@@ -3,7 +3,7 @@
 import type { CodeUnit, GGene, Loc, Value } from '../values/values.js';
 import { Sym } from '../values/values.js';
 import type { FnState } from './emitter.js';
-import { Op } from './opcodes.js';
+import { Op } from '../bytecode/opcodes.js';
 
 export interface CompileOptions {
   /** Emit CheckChannel safepoints (THR-CHAN.2). Off only for the overhead benchmark. */

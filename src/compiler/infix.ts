@@ -2,7 +2,7 @@
 // `&&` and `||` short-circuit ([rule] §4.4).
 import { GGene, Sym, Value } from '../values/values.js';
 import type { FormCompiler } from './form-compiler.js';
-import { Op } from './opcodes.js';
+import { Op } from '../bytecode/opcodes.js';
 
 const PRECEDENCE: Record<string, number> = {
   '*': 80, '/': 80, '%': 80,
@@ -18,6 +18,9 @@ export const BINARY_OPCODES: Readonly<Record<string, Op>> = {
   '+': Op.Add, '-': Op.Sub, '*': Op.Mul, '/': Op.Div, '%': Op.Mod,
   '<': Op.Lt, '<=': Op.Le, '>': Op.Gt, '>=': Op.Ge, '==': Op.Eq, '!=': Op.Ne, is: Op.IsInstance,
 };
+
+/** Operators that take exactly two operands in prefix form (they do not fold). */
+const COMPARISONS: ReadonlySet<Op> = new Set([Op.Lt, Op.Le, Op.Gt, Op.Ge, Op.Eq, Op.Ne, Op.IsInstance]);
 
 type Tree = { leaf: Value } | { op: string; left: Tree; right: Tree };
 
@@ -51,8 +54,7 @@ function emitTree(c: FormCompiler, t: Tree): void {
   const fn = c.fn;
   emitTree(c, t.left);
   if (t.op === '&&' || t.op === '||') {
-    const end = fn.emitJump(t.op === '&&' ? Op.AndJump : Op.OrJump);
-    fn.adjust(-1); // on the fall-through path the left value was popped
+    const end = fn.emitJump(t.op === '&&' ? Op.AndJump : Op.OrJump); // falls through with the left value popped
     emitTree(c, t.right);
     fn.patch(end);
     return;
@@ -76,7 +78,6 @@ export function compilePrefixOperator(c: FormCompiler, op: string, g: GGene): bo
       c.compileExpr(a);
       if (i < args.length - 1) {
         ends.push(fn.emitJump(op === '&&' ? Op.AndJump : Op.OrJump));
-        fn.adjust(-1);
       }
     });
     ends.forEach((e) => fn.patch(e));
@@ -84,7 +85,7 @@ export function compilePrefixOperator(c: FormCompiler, op: string, g: GGene): bo
   }
   const code = BINARY_OPCODES[op];
   if (code === undefined) return false;
-  if (code >= Op.Lt && code <= Op.Ne || code === Op.IsInstance) {
+  if (COMPARISONS.has(code)) {
     if (args.length !== 2) c.fail(`${op} requires exactly 2 arguments`, g);
     c.compileExpr(args[0]!);
     c.compileExpr(args[1]!);

@@ -2,7 +2,7 @@
 // thread (THR-SPAWN.2) and their free variables captured by copy (THR-SPAWN.4).
 import { GGene, GMap, Value } from '../values/values.js';
 import { isSpread, type FormCompiler } from './form-compiler.js';
-import { Op } from './opcodes.js';
+import { Op } from '../bytecode/opcodes.js';
 import type { SpawnSpec } from '../values/values.js';
 
 export const SPAWN_RETURNS_FUTURE = 1;
@@ -36,7 +36,7 @@ export function compileSpawn(c: FormCompiler, g: GGene, spawnReturn: boolean): v
   for (const name of lexical) fn.emitLoad(fn.resolve(name));
   const pushed = [...argNames, ...lexical];
   const spec: SpawnSpec = { kind: 'spawn', body, pushedNames: pushed, moduleNames };
-  fn.emitVar(Op.SpawnThread, 1 - pushed.length, fn.constant(spec), pushed.length, returnsFuture ? SPAWN_RETURNS_FUTURE : 0);
+  fn.emit(Op.SpawnThread, fn.constant(spec), pushed.length, returnsFuture ? SPAWN_RETURNS_FUTURE : 0);
 }
 
 /**
@@ -52,7 +52,6 @@ export function compileThreadMethod(c: FormCompiler, method: string, g: GGene, a
     const reply = method === 'send_expect_reply' || g.props.get('reply') === true;
     c.compileExpr(args[0]!);
     fn.emit(Op.SendMessage, reply ? 1 : 0);
-    fn.adjust(-1);
     return true;
   }
   if (method === 'join') {
@@ -60,7 +59,6 @@ export function compileThreadMethod(c: FormCompiler, method: string, g: GGene, a
     if (args.length > 0 || [...g.props.keys()].some((k) => k !== 'timeout')) return false;
     if (timeout !== undefined) c.compileExpr(timeout);
     fn.emit(Op.ThreadJoin, timeout !== undefined ? 1 : 0);
-    if (timeout !== undefined) fn.adjust(-1);
     return true;
   }
   return false;

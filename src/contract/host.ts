@@ -2,20 +2,14 @@
 // only as a NativeContext; the VM sees the world around it (output, the thread runtime) only as a
 // VMHost. Thread 0's host lives in the CLI process; each worker's host lives in its Worker.
 // Both interfaces are in one file because each mentions the other.
-import type { CodeUnit, GFuture, Namespace, SpawnSpec, ThreadHandle, Value } from '../values/values.js';
+import type { CodeUnit, GFuture, Namespace, NativeRequest, NativeResult, SpawnSpec, ThreadHandle, Value, Wait } from '../values/values.js';
 
-/** A suspended VM waits for a Future (await, join, recv, sleep), maybe with a timeout. */
-export interface Wait {
-  readonly future: GFuture;
-  readonly timeoutMs: number | null;
-  /** What the wait is, for Deadlock messages: "await", "join <Thread 2>", "recv". */
-  readonly what: string;
-}
+export type { Wait };
 
 /**
  * What a native function may ask of the VM running it. A native returns a value; to suspend or to
- * call Gene code it returns what `suspend` / `callThen` return, and the VM acts on it when the
- * native returns (natives never run Gene code by recursing in JavaScript).
+ * call Gene code it returns the NativeRequest that `suspend` / `callThen` make, and the VM acts on
+ * it when the native returns (natives never run Gene code by recursing in JavaScript).
  */
 export interface NativeContext {
   readonly host: VMHost;
@@ -24,9 +18,9 @@ export interface NativeContext {
   /** `$name` variables. */
   readonly dollar: Map<string, Value>;
   /** Suspend until `wait.future` settles; the native's result is then the Future's value. */
-  suspend(wait: Wait): Value;
+  suspend(wait: Wait): NativeRequest;
   /** Call a Gene function; the native's result becomes `after` once it returns. */
-  callThen(fn: Value, args: Value[], after: Value): Value;
+  callThen(fn: Value, args: Value[], after: Value): NativeRequest;
   /** Queue a callback to run at the next safepoint or while idle. */
   scheduleCallback(fn: Value, args: Value[]): void;
   /** THR-ERR.2's line for an error escaping a callback: `[thread N] Kind: message`. */
@@ -52,7 +46,7 @@ export interface VMHost {
   /** THR-JOIN: a Future that settles when the thread has ended (settled already if it has). */
   join(vm: NativeContext, target: ThreadHandle): GFuture;
   /** Thread handle methods other than send/join (`.id`, `.alive`, `.terminate`, …). */
-  threadMethod(vm: NativeContext, target: ThreadHandle, method: string, args: Value[]): Value;
+  threadMethod(vm: NativeContext, target: ThreadHandle, method: string, args: Value[]): NativeResult;
   /** Called at safepoints when `hasWork()` is set: deliver mail, run due callbacks. */
   safepoint(vm: NativeContext): void;
   /** Cheap: is there anything for a safepoint to do? */

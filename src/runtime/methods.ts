@@ -8,11 +8,11 @@ import { settleFuture } from './futures.js';
 import { preludeFunction } from './prelude.js';
 import {
   GClass, GFloat, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
-  display, equals, kindName, str, sym,
+  display, equals, kindName, str, sym, type NativeResult,
 } from '../values/values.js';
 
-export type NativeMethod = (self: Value, args: Value[], kw: Map<string, Value> | null) => Value;
-type Table = Record<string, (vm: NativeContext, self: any, args: Value[]) => Value>;
+export type NativeMethod = (self: Value, args: Value[], kw: Map<string, Value> | null) => NativeResult;
+type Table = Record<string, (vm: NativeContext, self: any, args: Value[]) => NativeResult>;
 
 function int(v: Value | undefined, what: string): number {
   if (typeof v !== 'number') throw geneError('TypeError', `${what} expects an Int, got ${kindName(v ?? null)}`);
@@ -125,7 +125,7 @@ const FUTURE: Table = {
 };
 
 /** Already settled: the callback runs now; else it is queued and runs once (gene-core §7). */
-function onSettled(vm: NativeContext, f: GFuture, cb: Value | undefined, state: 'success' | 'failure'): Value {
+function onSettled(vm: NativeContext, f: GFuture, cb: Value | undefined, state: 'success' | 'failure'): NativeResult {
   if (!(cb instanceof GFunction || cb instanceof NativeFn)) {
     throw geneError('TypeError', `on_${state} expects a function, got ${kindName(cb ?? null)}`);
   }

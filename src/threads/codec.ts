@@ -318,7 +318,7 @@ function encodeConst(c: Constant): EncConst {
     if (k === 'unit') return { u: encodeUnit(c as CodeUnit) };
     if (k === 'spawn') return { s: { ...(c as object), body: encodeUnit((c as { body: CodeUnit }).body) } };
     // Other plain compiler records (key lists): plain data already.
-    return { o: c as Record<string, unknown> };
+    return { o: c as unknown as Record<string, unknown> };
   }
   return new Encoder().value(c as Value, '<constant>');
 }

@@ -6,7 +6,7 @@ import type { NativeContext } from '../contract/host.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { settleFuture, succeeded } from '../runtime/futures.js';
 import { compiledPrelude } from '../hosts/prelude.js';
-import { type CodeUnit, GFuture, ThreadHandle, Value, display } from '../values/values.js';
+import { type CodeUnit, GFuture, ThreadHandle, display, type NativeResult } from '../values/values.js';
 import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import type { Limits } from '../contract/limits.js';
@@ -41,8 +41,6 @@ interface Dying {
 const DIST = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/', import.meta.url) : new URL('./', import.meta.url);
 const WORKER_URL = existsSync(new URL('worker-bundle.js', DIST)) ? new URL('worker-bundle.js', DIST) : new URL('worker-main.js', DIST);
 
-/** MiB of young generation per Worker: enough for the VM's short-lived values, little idle RSS. */
-const WORKER_YOUNG_GENERATION_MB = 4;
 
 export class MainThreadHost extends ThreadHost {
   private readonly workers: (Worker | undefined)[] = new Array(MAX_WORKERS);
@@ -86,7 +84,7 @@ export class MainThreadHost extends ThreadHost {
       transferList: [control.port2, ...peers.map((p) => p.port)],
       // A small young generation keeps an idle Worker's RSS down (THR-PERF: ≤ 10 MiB a thread).
       resourceLimits: {
-        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+        maxYoungGenerationSizeMb: this.limits.workerYoungGenerationMb,
         ...(this.limits.threadMemoryMb > 0 ? { maxOldGenerationSizeMb: this.limits.threadMemoryMb } : {}),
       },
     });
@@ -145,7 +143,7 @@ export class MainThreadHost extends ThreadHost {
 
   // ---- THR-LIFE.2: terminate ----
 
-  protected override terminate(vm: NativeContext, target: ThreadHandle): Value {
+  protected override terminate(vm: NativeContext, target: ThreadHandle): NativeResult {
     const f = this.terminateThread(target.id, target.secret);
     return f.state === 'pending' ? vm.suspend({ future: f, timeoutMs: null, what: `terminate ${display(target)}` }) : null;
   }

@@ -12,8 +12,6 @@ interface Peer {
   gen: number;
 }
 
-/** At most this many messages are taken from one port per drain; the rest wait for the next. */
-const DRAIN_BATCH = 256;
 /** At most this many messages wait in the outbox for one target. */
 const OUTBOX_BATCH = 128;
 
@@ -35,6 +33,8 @@ export class Mesh {
     private readonly slots: SlotTable,
     /** This OS thread's index: 0 for thread 0. */
     readonly self: number,
+    /** Messages taken from one port before the others get a turn (Limits.mailDrainBatch). */
+    private readonly drainBatch: number,
   ) {}
 
   install(peer: number, gen: number, port: MessagePort): void {
@@ -160,7 +160,7 @@ export class Mesh {
           this.take(this.deferred.shift()!, handle);
           continue;
         }
-        if (n++ >= DRAIN_BATCH) {
+        if (n++ >= this.drainBatch) {
           more = true;
           break;
         }

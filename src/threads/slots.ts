@@ -2,11 +2,12 @@
 // to every thread. It holds the 64 worker slots plus thread 0 (THR-POOL), their secrets
 // (THR-SECRET), the state of every OS Worker, one doorbell word per OS thread, and the "ended
 // epoch" that tells every thread to look for ended threads.
+import { MAX_THREADS_CEILING } from '../contract/limits.js';
 import { webcrypto } from 'node:crypto';
 import { geneError } from '../values/errors.js';
 
 /** Slots 0..64: 0 is thread 0 (never allocated or freed), 1..64 are worker slots (THR-POOL.1). */
-export const MAX_SLOTS = 65;
+export const MAX_SLOTS = MAX_THREADS_CEILING + 1;
 /** OS Worker indices: 0 is the main thread; 1..72 are Workers (64 plus room for dying ones). */
 export const MAX_WORKERS = 73;
 
@@ -174,7 +175,7 @@ export class SlotTable {
     throw geneError(
       'ThreadPoolExhausted',
       `Thread pool exhausted: all ${this.maxThreads} worker slots are in use. Join or terminate threads ` +
-        `before spawning more${this.maxThreads < 64 ? ', or raise --max-threads (up to 64)' : ''}`,
+        `before spawning more${this.maxThreads < MAX_THREADS_CEILING ? `, or raise --max-threads (up to ${MAX_THREADS_CEILING})` : ''}`,
     );
   }
 

@@ -2,7 +2,7 @@
 // Spawning, sending, replies, joins, recv, timers and the doorbell wait live here; main-host.ts
 // adds what only thread 0 does (starting and stopping Workers), worker-host.ts the task loop.
 import { serialize as v8serialize } from 'node:v8';
-import type { CodeUnit, SpawnSpec } from '../values/values.js';
+import type { CodeUnit, NativeResult, SpawnSpec } from '../values/values.js';
 import { geneError, makeErrorValue, type ErrorKind } from '../values/errors.js';
 import { settleFuture, succeeded } from '../runtime/futures.js';
 import {
@@ -61,7 +61,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     protected readonly tracing: boolean,
     protected readonly sink?: (fd: 1 | 2, text: string) => void,
   ) {
-    this.mesh = new Mesh(slots, index);
+    this.mesh = new Mesh(slots, index, limits.mailDrainBatch);
     this.bell = new Doorbell(slots, index);
   }
 
@@ -278,7 +278,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
 
   // ---- THR-API.2: thread handle and message methods ----
 
-  threadMethod(vm: NativeContext, target: ThreadHandle, method: string, args: Value[]): Value {
+  threadMethod(vm: NativeContext, target: ThreadHandle, method: string, args: Value[]): NativeResult {
     this.attach(vm);
     if ((target as unknown) instanceof ThreadMessageValue) return this.messageMethod(vm, target as unknown as ThreadMessageValue, method, args);
     const stale = target.id !== 0 && !this.slots.matches(target.id, target.secret);
@@ -326,9 +326,9 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   }
 
   /** THR-LIFE.2: stop `target` at once; the caller waits until its slot is free. */
-  protected abstract terminate(vm: NativeContext, target: ThreadHandle): Value;
+  protected abstract terminate(vm: NativeContext, target: ThreadHandle): NativeResult;
 
-  private messageMethod(vm: NativeContext, msg: ThreadMessageValue, method: string, args: Value[]): Value {
+  private messageMethod(vm: NativeContext, msg: ThreadMessageValue, method: string, args: Value[]): NativeResult {
     const sender: Who = { id: msg.sender.id, secret: msg.sender.secret };
     switch (method) {
       case 'message.reply': {

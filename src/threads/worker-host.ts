@@ -2,7 +2,7 @@
 // resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
 import type { NativeContext } from '../contract/host.js';
 import { kindOf, messageOf } from '../values/errors.js';
-import { type CodeUnit, GFuture, Namespace, ThreadHandle, Value, display } from '../values/values.js';
+import { type CodeUnit, type NativeResult, GFuture, Namespace, ThreadHandle, Value, display } from '../values/values.js';
 import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
@@ -183,7 +183,7 @@ export class WorkerHost extends ThreadHost {
   }
 
   /** THR-LIFE.2 from a Worker: thread 0 stops it; this thread waits until it has. */
-  protected override terminate(vm: NativeContext, target: ThreadHandle): Value {
+  protected override terminate(vm: NativeContext, target: ThreadHandle): NativeResult {
     const rid = this.rid();
     const f = new GFuture('terminate');
     this.pending.set(rid, { future: f, target: null });

@@ -81,6 +81,8 @@ export class GRange {
 }
 
 export class VoidValue {
+  /** Nominal: without a member of its own, any object would type-check as a Value. */
+  declare private readonly brand: "void";
   private constructor() {}
   static readonly instance = new VoidValue();
 }
@@ -140,7 +142,37 @@ export class GFunction {
   }
 }
 
-export type NativeImpl = (args: Value[], kwargs: Map<string, Value> | null) => Value;
+/** A suspended VM waits for a Future (await, join, recv, sleep), maybe with a timeout. */
+export interface Wait {
+  readonly future: GFuture;
+  readonly timeoutMs: number | null;
+  /** What the wait is, for Deadlock messages: "await", "join <Thread 2>", "recv". */
+  readonly what: string;
+}
+
+/**
+ * What a native returns instead of a value to ask its VM for something (with NativeContext, the
+ * whole interface between natives and the VM): suspend until a Future settles (the native's
+ * result is then the Future's value), or call a Gene function whose result is replaced by `after`.
+ */
+export class NativeRequest {
+  private constructor(
+    readonly wait: Wait | null,
+    readonly call: { readonly fn: Value; readonly args: Value[]; readonly after: Value } | null,
+  ) {}
+
+  static suspend(wait: Wait): NativeRequest {
+    return new NativeRequest(wait, null);
+  }
+
+  static callThen(fn: Value, args: Value[], after: Value): NativeRequest {
+    return new NativeRequest(null, { fn, args, after });
+  }
+}
+
+export type NativeResult = Value | NativeRequest;
+
+export type NativeImpl = (args: Value[], kwargs: Map<string, Value> | null) => NativeResult;
 
 export class NativeFn {
   constructor(

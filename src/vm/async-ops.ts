@@ -4,7 +4,7 @@
 import type { SpawnSpec } from '../values/values.js';
 import { GeneThrow, geneError } from '../values/errors.js';
 import { GFloat, GFuture, ThreadHandle, Value, display, kindName } from '../values/values.js';
-import type { Frame, RunResult } from './frame.js';
+import type { Frame, RunResult, Wait } from './frame.js';
 import type { Machine } from './machine.js';
 
 function timeoutArg(t: Value): number {
@@ -57,14 +57,19 @@ export function spawnThread(vm: Machine, spec: SpawnSpec, count: number, flags: 
   vm.stack[vm.sp++] = vm.host.spawn(vm, spec, pushed, (flags & 1) !== 0);
 }
 
-/** THR-MSG.1/2: [thread payload] -> [nil | Future]; a non-thread receiver gets a method call. */
-export function sendMessage(vm: Machine, expectReply: boolean): void {
+/**
+ * THR-MSG.1/2: [thread payload] -> [nil | Future]; a non-thread receiver gets a method call
+ * (which may ask to wait: returned for the caller to suspend).
+ */
+export function sendMessage(vm: Machine, expectReply: boolean): Wait | null {
   const payload = vm.stack[vm.sp - 1]!;
   const target = vm.stack[vm.sp - 2]!;
   if (target instanceof ThreadHandle) {
     vm.sp--;
     vm.stack[vm.sp - 1] = vm.host.send(vm, target, payload, expectReply);
-  } else vm.callMethod(expectReply ? 'send_expect_reply' : 'send', 1, null);
+    return null;
+  }
+  return vm.callMethod(expectReply ? 'send_expect_reply' : 'send', 1, null);
 }
 
 /** THR-JOIN.1: [thread timeout?] -> [nil] once the thread has ended; suspends until then. */
@@ -74,8 +79,8 @@ export function threadJoin(vm: Machine, frame: Frame, ip: number, withTimeout: b
   const target = stack[vm.sp - (withTimeout ? 2 : 1)]!;
   if (!(target instanceof ThreadHandle)) {
     if (withTimeout) throw geneError('TypeError', `join expects a Thread, got ${kindName(target)}`);
-    vm.callMethod('join', 0, null);
-    return null;
+    const wait = vm.callMethod('join', 0, null);
+    return wait === null ? null : vm.suspendForNative(wait);
   }
   const ended = vm.host.join(vm, target);
   if (ended.state === 'pending') {

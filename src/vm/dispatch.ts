@@ -1,9 +1,9 @@
 // The dispatch loop (DESIGN §1, clox style): one `switch` over the instruction table's opcodes,
 // with the running frame's code, constants, base and pc, and the stack pointer, kept in locals.
 // Every exit from the loop (a call, a return, a throw, a suspension) saves them into the frame.
-import { Op } from '../compiler/opcodes.js';
-import type { CodeUnit, KeyList, SpawnSpec } from '../values/values.js';
-import { GeneThrow, geneError, type ErrorKind } from '../values/errors.js';
+import { Op } from '../bytecode/opcodes.js';
+import type { CodeUnit, Constant, KeyList, SpawnSpec } from '../values/values.js';
+import { GeneThrow, InternalError, geneError, type ErrorKind } from '../values/errors.js';
 import { settleFuture } from '../runtime/futures.js';
 import { isInstanceOf } from '../ops/classes.js';
 import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../values/values.js';
@@ -13,45 +13,38 @@ import * as K from './class-ops.js';
 import * as G from './globals.js';
 import * as X from '../ops/arith.js';
 import { awaitFutures, sendMessage, spawnThread, threadJoin } from './async-ops.js';
-import { FrameMode, type RunResult } from './frame.js';
+import { FrameMode, type Frame, type RunResult } from './frame.js';
 import { toGeneThrow, unwind } from './unwind.js';
 import type { Machine } from './machine.js';
 
-export function execute(vm: Machine): RunResult {
+/**
+ * Run the VM from its top frame until the program ends, fails or suspends. `throwing`: an error to
+ * throw at the waiting instruction first (a timeout, a deadlock).
+ */
+export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResult {
   const stack = vm.stack;
-  let frame = vm.frames[vm.depth - 1]!;
-  let code = frame.code;
-  let consts = frame.consts;
-  let base = frame.base;
-  let pc = frame.pc;
-  let sp = vm.sp;
-  let ip = pc;
   // THR-CHAN.2: a real mailbox check every `interval` safepoints, counted in a local.
   const interval = vm.limits.safepointInterval;
   let budget = interval;
-  if (vm.nativeWait !== null) {
-    const f = vm.nativeWait;
-    vm.nativeWait = null;
-    if (f.state === 'failure') {
-      f.observed = true;
-      vm.pendingThrow = new GeneThrow(f.value);
-    } else stack[sp++] = f.value;
-  }
-  if (vm.pendingThrow !== null) {
-    const t = vm.pendingThrow;
-    vm.pendingThrow = null;
-    ip = pc;
-    // Thrown at the waiting instruction.
-    const r = unwind(vm, t, frame, ip);
-    if (r !== null) return r;
+  const tracer = vm.tracer;
+  let pending = vm.takeNativeResult() ?? throwing;
+  // The running frame's registers. They are loaded at the top of `reload` — the only place
+  // besides the inlined call and return — after anything that may change the frame stack.
+  let frame: Frame, code: Int32Array, consts: Constant[], base: number, pc: number, sp: number, ip: number;
+  reload: for (;;) {
     frame = vm.frames[vm.depth - 1]!;
     ({ code, consts, base, pc } = frame);
     sp = vm.sp;
-  }
-  for (;;) {
+    ip = pc;
     try {
+      if (pending !== null) {
+        const t = pending;
+        pending = null;
+        throw t;
+      }
       for (;;) {
         ip = pc;
+        if (tracer !== null) tracer(vm.host, frame, ip, stack, sp);
         switch (code[pc++]) {
           case Op.Const:
             stack[sp++] = consts[code[pc++]!] as Value;
@@ -193,9 +186,7 @@ export function execute(vm: Machine): RunResult {
                 frame.pc = pc;
                 vm.sp = sp;
                 vm.safepoint();
-                frame = vm.frames[vm.depth - 1]!;
-                ({ code, consts, base, pc } = frame);
-                sp = vm.sp;
+                continue reload;
               }
             }
             break;
@@ -233,14 +224,13 @@ export function execute(vm: Machine): RunResult {
             if (done.mode === FrameMode.Normal) {
               sp = done.retBase;
               stack[sp++] = result;
-            } else {
-              const r = vm.returnedFromCallback(done, result);
-              if (r !== null) return r;
-              sp = vm.sp;
+              frame = vm.frames[vm.depth - 1]!;
+              ({ code, consts, base, pc } = frame);
+              break;
             }
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            break;
+            const r = vm.returnedFromCallback(done, result);
+            if (r !== null) return r;
+            continue reload;
           }
 
           // ---- calls ----
@@ -268,12 +258,9 @@ export function execute(vm: Machine): RunResult {
               }
             }
             vm.sp = sp;
-            vm.callValue(callee, argc, FrameMode.Normal);
-            if (vm.pendingWait !== null) return vm.suspendAt();
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            const wait = vm.callValue(callee, argc, FrameMode.Normal);
+            if (wait !== null) return vm.suspendForNative(wait);
+            continue reload;
           }
           case Op.CallArgs: {
             const kw = stack[--sp] as GMap | null;
@@ -282,24 +269,18 @@ export function execute(vm: Machine): RunResult {
             for (const a of args) stack[sp++] = a;
             frame.pc = pc;
             vm.sp = sp;
-            vm.callValue(callee, args.length, FrameMode.Normal, kw?.entries ?? null);
-            if (vm.pendingWait !== null) return vm.suspendAt();
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            const wait = vm.callValue(callee, args.length, FrameMode.Normal, kw?.entries ?? null);
+            if (wait !== null) return vm.suspendForNative(wait);
+            continue reload;
           }
           case Op.CallMethod: {
             const name = frame.unit.names[code[pc++]!]!;
             const argc = code[pc++]!;
             frame.pc = pc;
             vm.sp = sp;
-            vm.callMethod(name, argc, null);
-            if (vm.pendingWait !== null) return vm.suspendAt();
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            const wait = vm.callMethod(name, argc, null);
+            if (wait !== null) return vm.suspendForNative(wait);
+            continue reload;
           }
           case Op.CallMethodArgs: {
             const name = frame.unit.names[code[pc++]!]!;
@@ -308,12 +289,9 @@ export function execute(vm: Machine): RunResult {
             for (const a of args) stack[sp++] = a;
             frame.pc = pc;
             vm.sp = sp;
-            vm.callMethod(name, args.length, kw?.entries ?? null);
-            if (vm.pendingWait !== null) return vm.suspendAt();
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            const wait = vm.callMethod(name, args.length, kw?.entries ?? null);
+            if (wait !== null) return vm.suspendForNative(wait);
+            continue reload;
           }
           case Op.Closure:
             stack[sp++] = C.closure(consts[code[pc++]!] as CodeUnit, stack, base, frame);
@@ -553,38 +531,40 @@ export function execute(vm: Machine): RunResult {
             break;
           }
           case Op.Await: {
+            const operand = code[pc++]!;
+            frame.pc = pc;
             vm.sp = sp;
-            const r = awaitFutures(vm, frame, ip, code[pc++]!);
+            const r = awaitFutures(vm, frame, ip, operand);
             if (r !== null) return r;
-            sp = vm.sp;
-            break;
+            continue reload;
           }
 
           // ---- threads ----
-          case Op.SpawnThread:
-            frame.pc = pc + 3;
+          case Op.SpawnThread: {
+            const spec = consts[code[pc++]!] as SpawnSpec;
+            const count = code[pc++]!;
+            const flags = code[pc++]!;
+            frame.pc = pc;
             vm.sp = sp;
-            spawnThread(vm, consts[code[pc]!] as SpawnSpec, code[pc + 1]!, code[pc + 2]!);
-            pc += 3;
+            spawnThread(vm, spec, count, flags);
             sp = vm.sp;
             break;
-          case Op.SendMessage:
-            frame.pc = pc + 1;
+          }
+          case Op.SendMessage: {
+            const expectReply = code[pc++]! === 1;
+            frame.pc = pc;
             vm.sp = sp;
-            sendMessage(vm, code[pc]! === 1);
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            const wait = sendMessage(vm, expectReply);
+            if (wait !== null) return vm.suspendForNative(wait);
+            continue reload;
+          }
           case Op.ThreadJoin: {
-            frame.pc = pc + 1;
+            const withTimeout = code[pc++]! === 1;
+            frame.pc = pc;
             vm.sp = sp;
-            const r = threadJoin(vm, frame, ip, code[pc]! === 1);
+            const r = threadJoin(vm, frame, ip, withTimeout);
             if (r !== null) return r;
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            continue reload;
           }
 
           // ---- classes ----
@@ -618,24 +598,17 @@ export function execute(vm: Machine): RunResult {
             vm.sp = sp;
             if (op === Op.New || op === Op.NewArgs) K.newInstance(vm, argc, kw);
             else K.callSuper(vm, frame, name, argc, kw);
-            frame = vm.frames[vm.depth - 1]!;
-            ({ code, consts, base, pc } = frame);
-            sp = vm.sp;
-            break;
+            continue reload;
           }
           default:
-            throw new Error(`unknown opcode ${code[ip]} at ${ip} in ${frame.unit.name}`);
+            throw new InternalError(`unknown opcode ${code[ip]} at ${ip} in ${frame.unit.name}`);
         }
       }
     } catch (e) {
       frame.pc = pc;
       vm.sp = sp;
-      const t = toGeneThrow(e);
-      const r = unwind(vm, t, frame, ip);
+      const r = unwind(vm, toGeneThrow(e), frame, ip);
       if (r !== null) return r;
-      frame = vm.frames[vm.depth - 1]!;
-      ({ code, consts, base, pc } = frame);
-      sp = vm.sp;
     }
   }
 }

@@ -1,8 +1,7 @@
 // Frames, handlers and what a VM run can end in. Gene calls never recurse in JavaScript: the
 // frame stack is explicit so that a VM can suspend (await, join, recv, sleep) and resume later.
 import type { CodeUnit, Constant } from '../values/values.js';
-import type { Wait } from '../contract/host.js';
-import type { GFunction, Loc, Namespace, Value } from '../values/values.js';
+import type { GFunction, Loc, Namespace, Value, Wait } from '../values/values.js';
 
 export type { Wait };
 

@@ -7,13 +7,20 @@ import type { CodeUnit } from '../values/values.js';
 import { GeneThrow, geneError, kindOf, messageOf } from '../values/errors.js';
 import { lookupMethod } from '../runtime/methods.js';
 import { installBuiltins } from '../runtime/builtins.js';
-import { GFunction, GFuture, GInstance, Loc, Namespace, NativeFn, Value, kindName, str } from '../values/values.js';
+import { GFunction, GFuture, GInstance, Loc, Namespace, NativeFn, NativeRequest, Value, kindName, str, type NativeResult } from '../values/values.js';
 import { ActiveException, Frame, FrameMode, Handler, RunResult, Wait } from './frame.js';
 import type { NativeContext, VMHost } from '../contract/host.js';
 import { DEFAULT_LIMITS, type Limits } from '../contract/limits.js';
+import { traceTopics } from '../contract/trace.js';
+import { traceInstruction, type InstructionTracer } from './trace.js';
+
+export interface MachineOptions {
+  /** Print each executed instruction and the stack on stderr (default: GENE_TRACE has `vm`). */
+  readonly traceVm?: boolean;
+}
 
 export class Machine implements NativeContext {
-  readonly stack: Value[] = new Array<Value>(4096).fill(null);
+  readonly stack: Value[];
   sp = 0;
   readonly frames: Frame[] = [];
   depth = 0; // number of live frames
@@ -29,18 +36,20 @@ export class Machine implements NativeContext {
   readonly pendingCallbacks: { fn: Value; args: Value[] }[] = [];
   /** Number of callback frames on the frame stack (callbacks never nest). */
   callbackDepth = 0;
-  /** Set by a native that must suspend the VM. */
-  /** @internal */ pendingWait: Wait | null = null;
-  /** Set by a native that wants a Gene function called: its result is replaced by `after`. */
-  /** @internal */ pendingCall: { fn: Value; args: Value[]; after: Value } | null = null;
   /** The wait the VM is suspended on, and the ones below it (an idle callback may suspend too). */
   wait: Wait | null = null;
   /** @internal */ readonly waitStack: (Wait | null)[] = [];
 
+  /** GENE_TRACE=vm: called before each instruction; null when tracing is off. */
+  readonly tracer: InstructionTracer | null;
+
   constructor(
     readonly host: VMHost,
     readonly limits: Limits = DEFAULT_LIMITS,
+    options: MachineOptions = {},
   ) {
+    this.stack = new Array<Value>(limits.initialStackSlots).fill(null);
+    this.tracer = options.traceVm ?? traceTopics().has('vm') ? traceInstruction : null;
     installBuiltins(this);
   }
 
@@ -70,28 +79,21 @@ export class Machine implements NativeContext {
     this.callbackDepth = 0;
     this.wait = null;
     this.waitStack.length = 0;
-    this.pendingWait = null;
-    this.pendingCall = null;
     this.nativeWait = null;
-    this.pendingThrow = null;
     this.module = new Namespace(this.builtins);
     return leaked;
   }
 
-  /** @internal */ pendingThrow: GeneThrow | null = null;
-
   // ---- natives' requests ----
 
   /** A native asks the VM to suspend until `wait.future` settles; its result is then the Future's value. */
-  suspend(wait: Wait): Value {
-    this.pendingWait = wait;
-    return null;
+  suspend(wait: Wait): NativeRequest {
+    return NativeRequest.suspend(wait);
   }
 
   /** A native asks the VM to call a Gene function; the native's result becomes `after`. */
-  callThen(fn: Value, args: Value[], after: Value): Value {
-    this.pendingCall = { fn, args, after };
-    return after;
+  callThen(fn: Value, args: Value[], after: Value): NativeRequest {
+    return NativeRequest.callThen(fn, args, after);
   }
 
   /** Queue a callback to run at the next safepoint or while idle. */
@@ -133,23 +135,22 @@ export class Machine implements NativeContext {
 
   /**
    * Call `callee` whose `argc` arguments sit on top of the stack (callee below them).
-   * Pushes a frame for Gene functions; runs natives at once.
+   * Pushes a frame for Gene functions; runs natives at once. Returns what a native asked to wait
+   * for (the caller suspends: suspendForNative), or null.
    */
-  /** @internal */ callValue(callee: Value, argc: number, mode: FrameMode, kw: Map<string, Value> | null = null): void {
+  /** @internal */ callValue(callee: Value, argc: number, mode: FrameMode, kw: Map<string, Value> | null = null): Wait | null {
     const sp = this.sp;
     if (callee instanceof GFunction) {
       const unit = callee.unit;
       const base = sp - argc;
       this.bindArguments(unit, base, argc, kw);
       this.pushFrame(callee, base, base - 1, mode);
-      return;
+      return null;
     }
     if (callee instanceof NativeFn) {
       const args = this.stack.slice(sp - argc, sp);
       this.sp = sp - argc - 1;
-      const r = callee.impl(args, kw);
-      this.afterNative(r, mode);
-      return;
+      return this.nativeReturned(callee.impl(args, kw), mode);
     }
     if (callee instanceof GInstance) {
       // classes.md#callable: calling an instance calls its `call` method.
@@ -158,7 +159,7 @@ export class Machine implements NativeContext {
         const receiverSlot = sp - argc - 1;
         this.bindArguments(call.unit, receiverSlot, argc + 1, kw);
         this.pushFrame(call, receiverSlot, receiverSlot, mode);
-        return;
+        return null;
       }
     }
     throw geneError('TypeError', `Cannot call a value of type ${kindName(callee)}: it is not a function`);
@@ -192,36 +193,38 @@ export class Machine implements NativeContext {
     this.sp = end;
   }
 
-  /** @internal */ afterNative(r: Value, mode: FrameMode): void {
-    if (this.pendingWait !== null) return; // the caller handles suspension
-    if (this.pendingCall !== null) {
-      const { fn, args, after } = this.pendingCall;
-      this.pendingCall = null;
-      const base = this.sp;
-      this.stack[this.sp++] = fn;
-      for (const a of args) this.stack[this.sp++] = a;
-      this.callValue(fn, args.length, FrameMode.Replace);
-      const top = this.frames[this.depth - 1]!;
-      if (top.mode === FrameMode.Replace) {
-        top.after = after;
-        top.retBase = base;
-      }
-      return;
+  /** A native returned: push its value, or act on its request (NativeRequest). */
+  private nativeReturned(r: NativeResult, mode: FrameMode): Wait | null {
+    if (!(r instanceof NativeRequest)) {
+      if (mode === FrameMode.Normal) this.stack[this.sp++] = r;
+      return null;
     }
-    if (mode === FrameMode.Normal) this.stack[this.sp++] = r;
+    if (r.wait !== null) return r.wait;
+    // A Gene call made for the native (e.g. `.on_success` of a settled Future): its result is
+    // replaced by `after` when it returns.
+    const { fn, args, after } = r.call!;
+    const base = this.sp;
+    this.stack[this.sp++] = fn;
+    for (const a of args) this.stack[this.sp++] = a;
+    const wait = this.callValue(fn, args.length, FrameMode.Replace);
+    const top = this.frames[this.depth - 1]!;
+    if (top.mode === FrameMode.Replace) {
+      top.after = after;
+      top.retBase = base;
+    }
+    return wait;
   }
 
   /** A native asked to suspend: on resume, its result is the Future's value (or its failure is thrown). */
-  /** @internal */ suspendAt(): RunResult {
-    const wait = this.pendingWait!;
-    this.pendingWait = null;
+  /** @internal */ suspendForNative(wait: Wait): RunResult {
     this.nativeWait = wait.future;
     this.wait = wait;
     return { kind: 'suspended', wait };
   }
   /** @internal */ nativeWait: GFuture | null = null;
 
-  /** @internal */ callMethod(name: string, argc: number, kw: Map<string, Value> | null): void {
+  /** Like callValue, for a method of the receiver below the arguments. */
+  /** @internal */ callMethod(name: string, argc: number, kw: Map<string, Value> | null): Wait | null {
     const sp = this.sp;
     const receiver = this.stack[sp - argc - 1]!;
     const method = lookupMethod(this, receiver, name);
@@ -230,12 +233,27 @@ export class Machine implements NativeContext {
       const base = sp - argc - 1;
       this.bindArguments(method.unit, base, argc + 1, kw);
       this.pushFrame(method, base, base, FrameMode.Normal);
-      return;
+      return null;
     }
     const args = this.stack.slice(sp - argc, sp);
     this.sp = sp - argc - 1;
-    const r = method(receiver, args, kw);
-    this.afterNative(r, FrameMode.Normal);
+    return this.nativeReturned(method(receiver, args, kw), FrameMode.Normal);
+  }
+
+  /**
+   * Before the dispatch loop resumes a native's wait: push the settled Future's value as the
+   * native's result, or return its failure to throw at the waiting instruction.
+   */
+  /** @internal */ takeNativeResult(): GeneThrow | null {
+    const f = this.nativeWait;
+    if (f === null) return null;
+    this.nativeWait = null;
+    if (f.state === 'failure') {
+      f.observed = true;
+      return new GeneThrow(f.value);
+    }
+    this.stack[this.sp++] = f.value;
+    return null;
   }
 
   // ---- safepoints and callbacks ----
@@ -250,6 +268,7 @@ export class Machine implements NativeContext {
     this.stack[this.sp++] = cb.fn;
     for (const a of cb.args) this.stack[this.sp++] = a;
     this.callbackDepth++;
+    // A callback runs to its end: a native callback cannot suspend a safepoint (its request is dropped).
     this.callValue(cb.fn, cb.args.length, FrameMode.Discard);
     const top = this.frames[this.depth - 1]!;
     if (top.mode === FrameMode.Discard) top.retBase = base;

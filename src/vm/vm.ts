@@ -22,8 +22,7 @@ export class VM extends Machine {
   /** Resume by throwing into the waiting code (a timeout, a deadlock). */
   resumeThrow(err: GeneThrow): RunResult {
     this.wait = null;
-    this.pendingThrow = err;
-    return this.execute();
+    return execute(this, err);
   }
 
   /**
@@ -36,11 +35,12 @@ export class VM extends Machine {
     this.stack[this.sp++] = fn;
     for (const a of args) this.stack[this.sp++] = a;
     this.callbackDepth++;
+    // A native callback runs at once; like at a safepoint, it cannot suspend the VM.
     this.callValue(fn, args.length, FrameMode.Boundary);
     return this.execute();
   }
 
   private execute(): RunResult {
-    return execute(this);
+    return execute(this, null);
   }
 }
