@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
-import { disassemble } from '../src/compiler/disasm.js';
-import { OPS } from '../src/compiler/opcodes.js';
+import { disassemble } from '../src/bytecode/disasm.js';
+import { OPS } from '../src/bytecode/opcodes.js';
 import { CompileError } from '../src/values/errors.js';
 
 describe('compiler', () => {
