@@ -134,9 +134,14 @@ describe('messages (THR-MSG, THR-MAIN.3, THR-CHAN)', () => {
       (var got [])
       (repeat 5 (got .add ((await (recv)) .payload)))
       (println got)
-      (var m (await (recv ^timeout 10000 (do (spawn ($main_thread .send "from w")) nil))))
-      (println (m .payload) ((m .sender) .id))`);
-    expect(r.out.split('\n')[0]).toBe('[1 2 3 4 5]');
+      (var sender nil)
+      (var m (await (recv ^timeout 10000 (do (sender = (spawn ($main_thread .send "from w"))) nil))))
+      (println (m .payload) ((m .sender) .id) (sender .id))`);
+    const [first, second, rest] = r.out.split('\n');
+    expect(first).toBe('[1 2 3 4 5]');
+    // The message names its sender: the thread the second spawn started (whichever slot it got).
+    expect(second).toMatch(/^from w (\d+) \1$/);
+    expect(rest).toBe('');
     expect(r.status).toBe(0);
   });
 

@@ -1,9 +1,10 @@
 // The `gene` command (gene-core §9): run, eval, repl, compile --disasm, spec, conformance.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disassemble } from '../bytecode/disasm.js';
 import { DEFAULT_LIMITS, MAX_THREADS_CEILING, type Limits } from '../contract/limits.js';
+import { traceTopics } from '../contract/trace.js';
 import { compileSource, staticErrorLine } from './run-program.js';
 import { runProgram } from './execute.js';
 
@@ -32,9 +33,12 @@ Options for run and eval:
 
 Environment:
   GENE_TRACE=threads     log spawns, slot changes and messages to stderr
+  GENE_TRACE=vm          print each executed instruction and the stack to stderr
+  GENE_TRACE=internal    add the JavaScript stack to an InternalError (a bug in gene-ref)
 
 Exit status: 0 on success; 1 after an uncaught error, printed as one line
-  Error: <Kind> at <file>:<line>:<col>: <message>`;
+  Error: <Kind> at <file>:<line>:<col>: <message>
+2 for a usage error; 70 for an internal error (a bug in gene-ref, never bad input)`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
@@ -155,7 +159,11 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`Error: InternalError: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exitCode = 70;
+    // A bug in gene-ref, never bad input: one line (the JavaScript stack only under
+    // GENE_TRACE=internal), then exit 70 at once, whatever is still running.
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    const stack = traceTopics().has('internal') && e instanceof Error && e.stack ? `${e.stack}\n` : '';
+    writeSync(2, `Error: InternalError: ${message}\n${stack}`);
+    process.exit(70);
   },
 );

@@ -21,7 +21,7 @@ export type Enc = null | boolean | number | string | EncTagged;
 export type EncTagged = [string, ...unknown[]];
 
 /**
- * A CodeUnit as plain data: every field of the unit except runtime-only caches, with its
+ * A CodeUnit as plain data: every field of the unit (its caches live beside it), with its
  * constants encoded (nested units inline). Int32Arrays clone as they are.
  */
 export interface EncUnit {
@@ -296,16 +296,13 @@ function lookupNative(builtins: Namespace, name: string): Value | undefined {
 
 const unitCache = new WeakMap<CodeUnit, EncUnit>();
 
-/** Fields a CodeUnit fills in at run time (inline caches): never copied between threads. */
-const RUNTIME_ONLY = /Cache|CacheVersion$/;
-
 /** A CodeUnit as plain data (cached: units are immutable). */
 export function encodeUnit(u: CodeUnit): EncUnit {
   let e = unitCache.get(u);
   if (e !== undefined) return e;
   const out: EncUnit = { consts: u.consts.map(encodeConst) };
   for (const [k, v] of Object.entries(u)) {
-    if (k === 'consts' || k === 'kind' || RUNTIME_ONLY.test(k)) continue;
+    if (k === 'consts' || k === 'kind') continue; // a unit is plain data: its caches live beside it
     out[k] = v;
   }
   unitCache.set(u, out);

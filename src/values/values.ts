@@ -132,11 +132,15 @@ export class Namespace {
 export class GFunction {
   /** For a method or constructor: the class that defines it (`super` starts above it). */
   owner: GClass | null = null;
+  /** The unit's inline caches (shared by every function made from the unit in this thread). */
+  readonly caches: UnitCaches;
   constructor(
     readonly unit: CodeUnit,
     readonly cells: Cell[],
     readonly globals: Namespace,
-  ) {}
+  ) {
+    this.caches = cachesOf(unit);
+  }
   get name(): string {
     return this.unit.name;
   }
@@ -502,13 +506,28 @@ export interface CodeUnit {
   readonly isAsync: boolean;
   /** Module-level names this unit (and units nested in it) read or write: what a sent function "uses". */
   readonly globalNames: readonly string[];
-  /** Runtime-only inline cache for LoadGlobal (never copied between threads). */
-  globalCache?: (Cell | undefined)[];
-  globalCacheVersion?: number;
-  /** Runtime-only: the module cells StoreGlobal/DefineGlobal write (own cells never change)… */
-  storeCache?: (Cell | undefined)[];
+}
+
+/**
+ * A unit's inline caches, kept beside it (a WeakMap), never inside: a CodeUnit stays plain data
+ * that can be copied to another thread as it is.
+ */
+export class UnitCaches {
+  /** LoadGlobal: the Cell behind each name, valid while the namespace's version is `loadsVersion`. */
+  loads: (Cell | undefined)[] = [];
+  loadsVersion = -1;
+  /** StoreGlobal/DefineGlobal: the module cells written (own cells never change)… */
+  stores: (Cell | undefined)[] = [];
   /** …in this namespace (a unit may run in several: the prelude in every VM). */
-  storeCacheOwner?: object;
+  storesOwner: object | null = null;
+}
+
+const cachesByUnit = new WeakMap<CodeUnit, UnitCaches>();
+
+export function cachesOf(unit: CodeUnit): UnitCaches {
+  let c = cachesByUnit.get(unit);
+  if (c === undefined) cachesByUnit.set(unit, (c = new UnitCaches()));
+  return c;
 }
 
 export function isCodeUnit(c: unknown): c is CodeUnit {

@@ -1,7 +1,7 @@
 // The class instructions (spec/language/classes.md): DefineClass, DefineMethod, New, CallSuper.
 // The dispatch loop saves its state into the frame and `vm.sp` before New and CallSuper (they may
 // push a frame) and reloads it after.
-import { geneError } from '../values/errors.js';
+import { InternalError, geneError } from '../values/errors.js';
 import { BUILTIN_CLASSES, allClasses } from '../ops/classes.js';
 import { settleFuture } from '../runtime/futures.js';
 import { GClass, GFunction, GFuture, GInstance, Value, display, kindName } from '../values/values.js';
@@ -19,7 +19,7 @@ export function defineClass(name: string, parent: Value | undefined): GClass {
 
 /** classes.md#methods: a later definition of the same name replaces the earlier one. */
 export function defineMethod(cls: Value, fn: Value, name: string, isCtor: boolean): void {
-  if (!(cls instanceof GClass) || !(fn instanceof GFunction)) throw geneError('InternalError', 'DefineMethod needs a class and a function');
+  if (!(cls instanceof GClass) || !(fn instanceof GFunction)) throw new InternalError('DefineMethod needs a class and a function');
   fn.owner = cls;
   if (isCtor) cls.ctor = fn;
   else cls.methods.set(name, fn);

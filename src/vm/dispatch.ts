@@ -2,16 +2,17 @@
 // with the running frame's code, constants, base and pc, and the stack pointer, kept in locals.
 // Every exit from the loop (a call, a return, a throw, a suspension) saves them into the frame.
 import { Op } from '../bytecode/opcodes.js';
-import type { CodeUnit, Constant, KeyList, SpawnSpec } from '../values/values.js';
-import { GeneThrow, InternalError, geneError, type ErrorKind } from '../values/errors.js';
-import { settleFuture } from '../runtime/futures.js';
-import { isInstanceOf } from '../ops/classes.js';
-import { Cell, GFunction, GFuture, GMap, GString, INT_MAX, INT_MIN, VOID, Value, equals, truthy } from '../values/values.js';
+import { GeneThrow } from '../values/errors.js';
+import {
+  Cell, GFunction, GMap, GString, VOID, equals, truthy,
+  type CodeUnit, type Constant, type SpawnSpec, type Value,
+} from '../values/values.js';
 import * as A from '../ops/access.js';
 import * as C from './construct.js';
 import * as K from './class-ops.js';
 import * as G from './globals.js';
 import * as X from '../ops/arith.js';
+import { rareInstruction } from './rare-ops.js';
 import { awaitFutures, sendMessage, spawnThread, threadJoin } from './async-ops.js';
 import { FrameMode, type Frame, type RunResult } from './frame.js';
 import { toGeneThrow, unwind } from './unwind.js';
@@ -74,16 +75,6 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             stack[sp] = stack[sp - 1]!;
             sp++;
             break;
-          case Op.Swap: {
-            const t = stack[sp - 1]!;
-            stack[sp - 1] = stack[sp - 2]!;
-            stack[sp - 2] = t;
-            break;
-          }
-          case Op.Over:
-            stack[sp] = stack[sp - 2]!;
-            sp++;
-            break;
 
           // ---- variables ----
           case Op.LoadLocal:
@@ -109,41 +100,22 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             break;
           case Op.LoadGlobal: {
             const k = code[pc++]!;
-            const unit = frame.unit;
-            let cell = unit.globalCacheVersion === frame.globals.version ? unit.globalCache![k] : undefined;
+            const caches = frame.caches;
+            let cell = caches.loadsVersion === frame.globals.version ? caches.loads[k] : undefined;
             if (cell === undefined) cell = G.resolveGlobal(vm, frame, k);
             stack[sp++] = cell.v;
             break;
           }
-          case Op.LoadGlobalOpt:
-            stack[sp++] = frame.globals.lookup(frame.unit.names[code[pc++]!]!)?.v ?? VOID;
-            break;
           case Op.StoreGlobal: {
             const k = code[pc++]!;
-            const unit = frame.unit;
-            const cached = unit.storeCacheOwner === frame.globals ? unit.storeCache![k] : undefined;
+            const cached = frame.caches.storesOwner === frame.globals ? frame.caches.stores[k] : undefined;
             (cached ?? G.assignableGlobal(frame, k)).v = stack[sp - 1]!;
             break;
           }
           case Op.DefineGlobal: {
             const k = code[pc++]!;
-            const unit = frame.unit;
-            const cached = unit.storeCacheOwner === frame.globals ? unit.storeCache![k] : undefined;
+            const cached = frame.caches.storesOwner === frame.globals ? frame.caches.stores[k] : undefined;
             (cached ?? G.definedGlobal(frame, k)).v = stack[sp - 1]!;
-            break;
-          }
-          case Op.LoadDollar: {
-            const name = frame.unit.names[code[pc++]!]!;
-            const v = vm.dollar.get(name);
-            stack[sp++] = v === undefined ? VOID : v;
-            break;
-          }
-          case Op.StoreDollar:
-            vm.dollar.set(frame.unit.names[code[pc++]!]!, stack[sp - 1]!);
-            break;
-          case Op.LoadEx: {
-            const ex = vm.exStack[vm.exStack.length - 1];
-            stack[sp++] = ex === undefined ? null : ex.value;
             break;
           }
 
@@ -189,9 +161,6 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
                 continue reload;
               }
             }
-            break;
-          case Op.IterInit:
-            stack[sp - 1] = A.makeIterator(stack[sp - 1]!) as unknown as Value;
             break;
           case Op.IterNext: {
             const it = stack[sp - 1] as unknown as A.GeneIterator;
@@ -296,13 +265,6 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
           case Op.Closure:
             stack[sp++] = C.closure(consts[code[pc++]!] as CodeUnit, stack, base, frame);
             break;
-          case Op.BindDefault: {
-            const slotValue = stack[base + code[pc++]!] as unknown;
-            const v = slotValue instanceof Cell ? slotValue.v : slotValue;
-            if (v !== undefined) pc = code[pc]!;
-            else pc++;
-            break;
-          }
 
           // ---- exceptions ----
           case Op.Throw:
@@ -313,41 +275,18 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
           case Op.TryEnd:
             vm.handlers.pop();
             break;
-          case Op.EnterCatch:
-            vm.exStack.push({ value: stack[--sp]!, loc: vm.lastThrowLoc });
-            break;
-          case Op.ExitCatch:
-            vm.exStack.pop();
-            break;
-          case Op.Rethrow: {
-            const ex = vm.exStack.pop()!;
-            throw new GeneThrow(ex.value, ex.loc);
-          }
-          case Op.IsInstance: {
-            const cls = stack[--sp]!;
-            stack[sp - 1] = isInstanceOf(stack[sp - 1]!, cls);
-            break;
-          }
-          case Op.ThrowError:
-            throw geneError((consts[code[pc++]!] as GString).s as ErrorKind, (consts[code[pc++]!] as GString).s);
 
           // ---- operators ----
           case Op.Add: {
             const b = stack[--sp]!;
             const a = stack[sp - 1]!;
-            if (typeof a === 'number' && typeof b === 'number') {
-              const r = a + b;
-              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
-            } else stack[sp - 1] = X.add(a, b);
+            stack[sp - 1] = typeof a === 'number' && typeof b === 'number' ? X.checkInt(a + b) : X.add(a, b);
             break;
           }
           case Op.Sub: {
             const b = stack[--sp]!;
             const a = stack[sp - 1]!;
-            if (typeof a === 'number' && typeof b === 'number') {
-              const r = a - b;
-              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
-            } else stack[sp - 1] = X.sub(a, b);
+            stack[sp - 1] = typeof a === 'number' && typeof b === 'number' ? X.checkInt(a - b) : X.sub(a, b);
             break;
           }
           case Op.Mul: {
@@ -405,19 +344,13 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
           case Op.AddInt: {
             const a = stack[sp - 1]!;
             const k = code[pc++]!;
-            if (typeof a === 'number') {
-              const r = a + k;
-              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
-            } else stack[sp - 1] = X.add(a, k);
+            stack[sp - 1] = typeof a === 'number' ? X.checkInt(a + k) : X.add(a, k);
             break;
           }
           case Op.SubInt: {
             const a = stack[sp - 1]!;
             const k = code[pc++]!;
-            if (typeof a === 'number') {
-              const r = a - k;
-              stack[sp - 1] = r > INT_MAX || r < INT_MIN ? X.checkInt(r) : r;
-            } else stack[sp - 1] = X.sub(a, k);
+            stack[sp - 1] = typeof a === 'number' ? X.checkInt(a - k) : X.sub(a, k);
             break;
           }
           case Op.LtInt: {
@@ -461,31 +394,11 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             (stack[sp - 1] as Value[]).push(v);
             break;
           }
-          case Op.ArraySpread:
-            sp = C.arraySpread(stack, sp);
-            break;
-          case Op.MakeMap:
-            sp = C.makeMap(stack, sp, (consts[code[pc++]!] as KeyList).keys);
-            break;
-          case Op.MakeGene:
-            sp = C.makeGene(stack, sp, (consts[code[pc++]!] as KeyList).keys, code[pc++]!);
-            break;
-          case Op.MakeRange:
-            sp = C.makeRange(stack, sp);
-            break;
-          case Op.Interpolate:
-            sp = C.interpolate(stack, sp, code[pc++]!);
-            break;
 
           // ---- paths ----
           case Op.GetMember:
             stack[sp - 1] = A.getMember(stack[sp - 1]!, frame.unit.names[code[pc++]!]!);
             break;
-          case Op.GetMemberVar: {
-            const variable = stack[--sp]!;
-            stack[sp - 1] = A.getMemberVar(stack[sp - 1]!, frame.unit.names[code[pc++]!]!, variable);
-            break;
-          }
           case Op.GetIndex:
             stack[sp - 1] = A.getIndex(stack[sp - 1]!, code[pc++]!);
             break;
@@ -495,41 +408,14 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             stack[sp - 1] = v;
             break;
           }
-          case Op.SetMemberDyn: {
-            const v = stack[--sp]!;
-            const key = stack[--sp]!;
-            A.setMemberDyn(stack[sp - 1]!, key, v);
-            stack[sp - 1] = v;
-            break;
-          }
           case Op.SetIndex: {
             const v = stack[--sp]!;
             A.setIndex(stack[sp - 1]!, code[pc++]!, v);
             stack[sp - 1] = v;
             break;
           }
-          case Op.DestructIndex:
-            stack[sp] = A.destructIndex(stack[sp - 1]!, code[pc++]!);
-            sp++;
-            break;
-          case Op.DestructKey:
-            stack[sp] = A.destructKey(stack[sp - 1]!, frame.unit.names[code[pc++]!]!);
-            sp++;
-            break;
 
           // ---- async ----
-          case Op.FutureOk: {
-            const f = new GFuture();
-            settleFuture(vm, f, 'success', stack[sp - 1]!);
-            stack[sp - 1] = f;
-            break;
-          }
-          case Op.FutureFail: {
-            const f = new GFuture();
-            settleFuture(vm, f, 'failure', stack[sp - 1]!);
-            stack[sp - 1] = f;
-            break;
-          }
           case Op.Await: {
             const operand = code[pc++]!;
             frame.pc = pc;
@@ -568,18 +454,6 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
           }
 
           // ---- classes ----
-          case Op.DefineClass: {
-            const name = frame.unit.names[code[pc++]!]!;
-            const parent = code[pc++]! === 1 ? stack[--sp]! : undefined;
-            stack[sp++] = K.defineClass(name, parent);
-            break;
-          }
-          case Op.DefineMethod: {
-            const name = frame.unit.names[code[pc++]!]!;
-            const fn = stack[--sp]!;
-            K.defineMethod(stack[sp - 1]!, fn, name, code[pc++]! === 1);
-            break;
-          }
           case Op.New:
           case Op.NewArgs:
           case Op.CallSuper:
@@ -601,7 +475,13 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             continue reload;
           }
           default:
-            throw new InternalError(`unknown opcode ${code[ip]} at ${ip} in ${frame.unit.name}`);
+            // The rarer instructions (rare-ops.ts): pc and sp go through the frame and vm.sp.
+            frame.pc = pc;
+            vm.sp = sp;
+            rareInstruction(vm, frame, code[ip]!);
+            pc = frame.pc;
+            sp = vm.sp;
+            break;
         }
       }
     } catch (e) {

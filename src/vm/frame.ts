@@ -1,7 +1,7 @@
 // Frames, handlers and what a VM run can end in. Gene calls never recurse in JavaScript: the
 // frame stack is explicit so that a VM can suspend (await, join, recv, sleep) and resume later.
 import type { CodeUnit, Constant } from '../values/values.js';
-import type { GFunction, Loc, Namespace, Value, Wait } from '../values/values.js';
+import type { GFunction, Loc, Namespace, UnitCaches, Value, Wait } from '../values/values.js';
 
 export type { Wait };
 
@@ -23,6 +23,8 @@ export class Frame {
   code!: Int32Array;
   consts!: Constant[];
   globals!: Namespace;
+  /** The unit's inline caches (beside the unit, which stays plain data). */
+  caches!: UnitCaches;
   pc = 0;
   /** Stack index of local slot 0. */
   base = 0;

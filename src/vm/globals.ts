@@ -1,5 +1,5 @@
-// Module variables (gene-core §3.1–§3.2). Each unit caches the Cell behind every global name it
-// uses: a load looks a name up once per namespace version (unique to a namespace, renewed when a
+// Module variables (gene-core §3.1–§3.2). Each unit caches (UnitCaches, beside the unit) the
+// Cell behind every global name it uses: a load looks a name up once per namespace version (unique to a namespace, renewed when a
 // module variable starts shadowing a builtin); a store finds or creates its module cell once per
 // namespace, since own cells never move.
 import type { Cell } from '../values/values.js';
@@ -8,25 +8,24 @@ import type { Machine } from './machine.js';
 
 /** LoadGlobal's slow path: look the name up (module, then builtins) and cache its cell. */
 export function resolveGlobal(vm: Machine, frame: Frame, k: number): Cell {
-  const unit = frame.unit;
-  const ns = frame.globals;
-  if (unit.globalCache === undefined || unit.globalCacheVersion !== ns.version) {
-    unit.globalCache = new Array(unit.names.length);
-    unit.globalCacheVersion = ns.version;
+  const { unit, globals: ns, caches } = frame;
+  if (caches.loadsVersion !== ns.version) {
+    caches.loads = new Array(unit.names.length);
+    caches.loadsVersion = ns.version;
   }
   const cell = ns.lookup(unit.names[k]!);
   if (cell === undefined) throw vm.undefinedVariable(unit.names[k]!);
-  unit.globalCache[k] = cell;
+  caches.loads[k] = cell;
   return cell;
 }
 
 function storeCache(frame: Frame): (Cell | undefined)[] {
-  const unit = frame.unit;
-  if (unit.storeCache === undefined || unit.storeCacheOwner !== frame.globals) {
-    unit.storeCache = new Array(unit.names.length);
-    unit.storeCacheOwner = frame.globals;
+  const caches = frame.caches;
+  if (caches.storesOwner !== frame.globals) {
+    caches.stores = new Array(frame.unit.names.length);
+    caches.storesOwner = frame.globals;
   }
-  return unit.storeCache;
+  return caches.stores;
 }
 
 /** StoreGlobal's slow path: the nearest binding, else a new module variable (gene-core §3.2). */

@@ -124,6 +124,7 @@ export class Machine implements NativeContext {
     f.code = unit.code;
     f.consts = unit.consts;
     f.globals = fn.globals;
+    f.caches = fn.caches;
     f.pc = 0;
     f.base = base;
     f.retBase = retBase;

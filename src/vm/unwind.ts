@@ -5,13 +5,17 @@ import type { Loc } from '../values/values.js';
 import { Frame, FrameMode, type RunResult } from './frame.js';
 import type { Machine } from './machine.js';
 
+/**
+ * What a JavaScript exception caught by the dispatch loop means to Gene code: a Gene error, or a
+ * StackOverflow. Anything else is a bug in gene-ref (an internal error): it is rethrown, so no
+ * Gene handler can catch it, and ends the process (the CLI prints one line and exits 70).
+ */
 export function toGeneThrow(e: unknown): GeneThrow {
   if (e instanceof GeneThrow) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return geneError('StackOverflow', 'Stack overflow: the JavaScript stack is exhausted');
   }
-  const msg = e instanceof Error ? e.message : String(e);
-  return geneError('InternalError', `internal error: ${msg}`);
+  throw e;
 }
 
 /** Source location of the instruction at `ip` in `frame`. */
