@@ -11,6 +11,7 @@ import { specMain, type SpecIo } from '../src/spec/cli.js';
 import { renderMatrix } from '../src/spec/matrix.js';
 import { checkSpec, loadCaseHeaders, loadSpec, parseCaseHeader, parseSpecText } from '../src/spec/spec-index.js';
 import { formatRule, searchSpec } from '../src/spec/spec-search.js';
+import { checkStrength } from '../src/spec/strength.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,6 +21,10 @@ describe('the real spec and conformance tree', () => {
 
   it('passes checkSpec: every scenario has existing cases, every case a known anchor and a scenario', () => {
     expect(checkSpec(spec, cases)).toEqual([]);
+  });
+
+  it('checks every thread rule with at least two independent cases (or a case and the benchmark)', () => {
+    expect(checkStrength(spec, cases).belowBar).toEqual([]);
   });
 
   it('the language half is consistent on its own', () => {
@@ -224,6 +229,63 @@ describe('checkSpec', () => {
     expect(checkSpec(loadSpec(root), [])).toEqual([
       'spec/a.md:4: malformed scenario line (want "- DEMO-Y.1/a: description → case.id"): - nonsense',
     ]);
+  });
+});
+
+describe('checkStrength (the bar of issue 15: two independent cases per thread rule, one in a thread)', () => {
+  const threadTree = (extra: Record<string, string> = {}) =>
+    makeTree({
+      'spec/t.md': [
+        '# THR-Z: Z',
+        '## THR-Z.1: One case only',
+        'Scenarios:',
+        '- THR-Z.1/a: once → thr.z.one',
+        '## THR-Z.2: Two cases, one of them in a thread',
+        'Scenarios:',
+        '- THR-Z.2/a: twice → thr.z.two, thr.z.two.in-thread',
+        '## THR-Z.3: One case and a benchmark; no thread applies',
+        'Measured by: bench (z)',
+        'In-thread: only thread 0 has this',
+        'Scenarios:',
+        '- THR-Z.3/a: once → thr.z.three',
+        '## THR-Z.4: Two cases, one says run-in-thread',
+        'Scenarios:',
+        '- THR-Z.4/a: twice → thr.z.four, thr.z.four-nested',
+      ].join('\n'),
+      'conformance/cases/z/one.gene': caseFile('thr.z.one', 'THR-Z.1'),
+      'conformance/cases/z/two.gene': caseFile('thr.z.two', 'THR-Z.2'),
+      'conformance/cases/z/two.in-thread.gene': caseFile('thr.z.two.in-thread', 'THR-Z.2'),
+      'conformance/cases/z/three.gene': caseFile('thr.z.three', 'THR-Z.3'),
+      'conformance/cases/z/four.gene': caseFile('thr.z.four', 'THR-Z.4'),
+      'conformance/cases/z/four-nested.gene': '## run-in-thread: yes\n' + caseFile('thr.z.four-nested', 'THR-Z.4'),
+      ...extra,
+    });
+
+  it('reports thread rules with fewer than two checks, and rules with no in-thread case', () => {
+    const root = threadTree();
+    const report = checkStrength(loadSpec(root), loadCaseHeaders(root));
+    expect(report.belowBar).toEqual([
+      'spec/t.md:2: rule THR-Z.1 is checked by 1 case(s) (thr.z.one); it needs 2 independent ones',
+    ]);
+    expect(report.noInThread).toEqual([
+      'spec/t.md:2: rule THR-Z.1 has no case run inside a spawned thread (add one, or an "In-thread:" line saying why none applies)',
+    ]);
+  });
+
+  it('counts a case that names the rule in ## spec: without a scenario, and applies only to THR rules', () => {
+    const root = threadTree({ 'conformance/cases/z/more.gene': caseFile('thr.z.more', 'THR-Z.1') });
+    expect(checkStrength(loadSpec(root), loadCaseHeaders(root)).belowBar).toEqual([]);
+    const demo = makeTree(GOOD_TREE);
+    expect(checkStrength(loadSpec(demo), loadCaseHeaders(demo))).toEqual({ belowBar: [], noInThread: [] });
+  });
+
+  it('makes gene spec --check fail below the bar', async () => {
+    const root = threadTree();
+    let err = '';
+    const code = await specMain(['--check', '--root', root], { out: () => {}, err: (t) => (err += t) });
+    expect(code).toBe(1);
+    expect(err).toContain('rule THR-Z.1 is checked by 1 case(s)');
+    expect(err).toContain('1 thread rule with no in-thread case');
   });
 });
 

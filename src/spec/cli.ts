@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderMatrix, type CaseResults } from './matrix.js';
+import { checkStrength } from './strength.js';
 import { checkSpec, loadCaseHeaders, loadSpec, type Rule, type Spec } from './spec-index.js';
 import { formatRule, searchSpec } from './spec-search.js';
 
@@ -11,8 +12,9 @@ const USAGE = `usage:
   gene spec QUERY…              show the rules matching an anchor (LANG-OP.1), an anchor prefix
                                 (THR-POOL, LANG), a case id (lang.op.precedence) or words
   gene spec --list              list every rule anchor and title
-  gene spec --check             report scenarios without cases, cases without rules, duplicates;
-                                exit 1 if there is any problem
+  gene spec --check             report scenarios without cases, cases without rules, duplicates,
+                                thread rules checked by fewer than two cases; exit 1 if there is
+                                any problem; also lists thread rules with no in-thread case
   gene spec --matrix [--output FILE] [--results REPORT.json]
                                 write the conformance matrix (rule → scenarios → cases → status)
 options:
@@ -172,13 +174,16 @@ export async function specMain(argv: string[], io: SpecIo = processIo): Promise<
       case 'check': {
         const spec = loadSpec(args.root);
         const cases = loadCaseHeaders(args.root);
-        const problems = checkSpec(spec, cases);
+        const strength = checkStrength(spec, cases);
+        const problems = [...checkSpec(spec, cases), ...strength.belowBar];
         if (spec.rules.length === 0) problems.push(`no rules found in ${join(args.root, 'spec')}`);
+        const thin = strength.noInThread;
+        const thinText = thin.length === 0 ? '' : `${thin.join('\n')}\n${thin.length} thread rule${thin.length === 1 ? '' : 's'} with no in-thread case\n`;
         if (problems.length > 0) {
-          io.err(problems.join('\n') + `\n${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+          io.err(thinText + problems.join('\n') + `\n${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
           return 1;
         }
-        io.out(`spec ok: ${spec.rules.length} rules, ${spec.scenarios.length} scenarios, ${cases.length} cases\n`);
+        io.out(thinText + `spec ok: ${spec.rules.length} rules, ${spec.scenarios.length} scenarios, ${cases.length} cases\n`);
         return 0;
       }
       case 'matrix': {

@@ -63,6 +63,8 @@ export interface CaseHeader {
   features: string[];
   /** Expected uncaught error kind (`## error:`). */
   error?: string;
+  /** `## run-in-thread: yes`: the case runs its checks inside a spawned thread. */
+  runInThread?: boolean;
   /** `# Expected:` texts, prefix removed; undefined when there are none. */
   expected?: string[];
   /** Path relative to the package root, with `/` separators. */
@@ -203,6 +205,7 @@ export function parseCaseHeader(text: string, file: string, defaultId: string): 
     description: (values.get('description') ?? []).join(' '),
     features: words('features'),
     error: values.get('error')?.[0] || undefined,
+    runInThread: values.get('run-in-thread')?.[0] === 'yes' || undefined,
     expected,
     file,
     line: specLine ?? 1,
