@@ -7,13 +7,17 @@
 // This runner measures per-test coverage in those processes (coverage-preload.cjs records each
 // mutant id the instrumented code reaches) and then runs, for each mutant, only the tests that
 // reach it, fastest first, stopping at the first failure. Judging stays with the conformance
-// runner (`gene conformance`, the tool implementers use), started from this checkout's build.
+// runner (the code of `gene conformance`, from this checkout, never mutated), called in-process.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
+import type { ConformanceCase } from '../../src/conformance/case-file.js';
+import { loadLimits } from '../../src/conformance/limits.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, runSuite } from '../../src/conformance/runner.js';
+import { loadSuite } from '../../src/conformance/suite.js';
 import type { Logger } from '@stryker-mutator/api/logging';
 import type { MutantCoverage, StrykerOptions } from '@stryker-mutator/api/core';
 import {
@@ -29,8 +33,6 @@ import {
   type TestRunnerCapabilities,
 } from '@stryker-mutator/api/test-runner';
 
-/** This checkout: its build runs the conformance runner (never mutated). */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./coverage-preload.cjs', import.meta.url));
 
 export interface GeneRunnerOptions {
@@ -46,8 +48,6 @@ export interface GeneRunnerOptions {
   maxTimeouts: number;
   /** Seconds a unit test file may run. */
   unitTimeoutSeconds: number;
-  /** Tests run at once while measuring coverage (mutant runs are parallel through Stryker). */
-  dryRunJobs: number;
 }
 
 const DEFAULTS: GeneRunnerOptions = {
@@ -57,7 +57,6 @@ const DEFAULTS: GeneRunnerOptions = {
   timeoutScale: 0.5,
   maxTimeouts: 2,
   unitTimeoutSeconds: 120,
-  dryRunJobs: 2,
 };
 
 export const strykerValidationSchema = {
@@ -76,6 +75,8 @@ interface GeneTest {
   kind: 'case' | 'unit';
   /** Path relative to the sandbox. */
   file: string;
+  /** The parsed case (kind 'case'). */
+  conformanceCase?: ConformanceCase;
 }
 
 type Outcome = { status: 'pass' } | { status: 'fail' | 'timeout'; message: string };
@@ -92,10 +93,6 @@ function listFiles(dir: string, suffix: string): string[] {
       const full = join(dir, e.name);
       return e.isDirectory() ? listFiles(full, suffix) : e.name.endsWith(suffix) ? [full] : [];
     });
-}
-
-function caseFeatures(text: string): string[] {
-  return [...text.matchAll(/^## features:(.*)$/gm)].flatMap((m) => m[1]!.trim().split(/[\s,]+/));
 }
 
 export class GeneConformanceRunner implements TestRunner {
@@ -120,10 +117,11 @@ export class GeneConformanceRunner implements TestRunner {
   }
 
   async init(): Promise<void> {
-    const cases = this.opts.caseDirs
-      .flatMap((dir) => listFiles(join(this.sandbox, dir), '.gene'))
-      .filter((file) => caseFeatures(readFileSync(file, 'utf8')).some((f) => this.opts.caseFeatures.includes(f)))
-      .map((file): GeneTest => ({ id: `case ${relative(this.sandbox, file)}`, kind: 'case', file: relative(this.sandbox, file) }));
+    const dirs = this.opts.caseDirs.map((dir) => join(this.sandbox, dir)).filter((dir) => existsSync(dir));
+    const suite = loadSuite(dirs, join(this.sandbox, 'conformance', 'features.txt'));
+    const cases = suite.cases
+      .filter((c) => c.features.some((f) => this.opts.caseFeatures.includes(f)))
+      .map((c): GeneTest => ({ id: `case ${relative(this.sandbox, c.file)}`, kind: 'case', file: relative(this.sandbox, c.file), conformanceCase: c }));
     const pattern = new RegExp(this.opts.unitTestPattern);
     const units = listFiles(join(this.sandbox, 'test'), '.test.ts')
       .filter((file) => pattern.test(relative(join(this.sandbox, 'test'), file)))
@@ -151,8 +149,8 @@ export class GeneConformanceRunner implements TestRunner {
         results.push(outcome.status === 'pass' ? { ...base, status: TestStatus.Success } : { ...base, status: TestStatus.Failed, failureMessage: outcome.message });
       }
     };
-    const jobs = options.coverageAnalysis === 'off' ? 1 : this.opts.dryRunJobs;
-    await Promise.all(Array.from({ length: jobs }, worker));
+    // One test at a time: a case's environment (its coverage file) is this process's.
+    await worker();
     this.durations = Object.fromEntries(results.map((r) => [r.id, r.timeSpentMs]));
     writeFileSync(join(this.sandbox, DURATIONS_FILE), JSON.stringify(this.durations));
     return {
@@ -212,25 +210,34 @@ export class GeneConformanceRunner implements TestRunner {
   }
 
   private async runCase(test: GeneTest, env: NodeJS.ProcessEnv, timeoutScale: number): Promise<Outcome> {
-    const report = join(this.scratch, `report-${++this.runCount}.json`);
-    const impl = `${process.execPath} ${join(this.sandbox, 'bin', 'gene.js')}`;
-    const args = [join(ROOT, 'bin', 'gene.js'), 'conformance', '--impl', impl, '-j', '1'];
-    args.push('--timeout-scale', String(timeoutScale), '--reporter', 'json', '-o', report, join(this.sandbox, test.file));
-    // The conformance runner enforces the case's own timeout; this one only guards the runner.
-    const run = await this.spawnGroup(process.execPath, args, env, 200_000 * timeoutScale);
-    let entry: { status?: string; failure?: string; failureType?: string; diff?: string[] } | undefined;
+    // The conformance runner gives each case this process's environment (plus GENE_CONFORMANCE).
+    const saved = process.env;
+    process.env = env;
     try {
-      entry = (JSON.parse(readFileSync(report, 'utf8')) as { cases: (typeof entry)[] }).cases[0];
-    } catch {
-      entry = undefined;
+      const report = await runSuite({
+        impl: 'the sandbox gene',
+        implWords: [process.execPath, join(this.sandbox, 'bin', 'gene.js')],
+        cases: [test.conformanceCase!],
+        jobs: 1,
+        timeoutScale,
+        limits: this.limits(),
+        allowUnexpectedPass: false,
+        maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
+        tempDir: this.scratch,
+      });
+      const result = report.results[0]!;
+      if (result.status === 'pass' || result.status === 'skip') return { status: 'pass' };
+      const why = result.failure?.reason ?? result.reason ?? 'failed';
+      const message = [why, ...(result.failure?.diff ?? [])].join('\n').slice(0, 4000);
+      return { status: /^timeout\b/.test(why) ? 'timeout' : 'fail', message };
     } finally {
-      rmSync(report, { force: true });
+      process.env = saved;
     }
-    if (!entry) return { status: 'fail', message: `conformance runner failed (exit ${run.code}): ${run.output.slice(-2000)}` };
-    if (entry.status === 'pass' || entry.status === 'skip') return { status: 'pass' };
-    const why = entry.failure ?? 'failed';
-    const message = [why, ...(entry.diff ?? [])].join('\n').slice(0, 4000);
-    return { status: entry.failureType === 'timeout' || /^timeout\b/.test(why) ? 'timeout' : 'fail', message };
+  }
+
+  private limitsRecord: ReturnType<typeof loadLimits> | undefined;
+  private limits(): ReturnType<typeof loadLimits> {
+    return (this.limitsRecord ??= loadLimits(join(this.sandbox, 'conformance', 'limits.json'), { optional: false }));
   }
 
   private async runUnit(test: GeneTest, env: NodeJS.ProcessEnv): Promise<Outcome> {
