@@ -54,11 +54,14 @@ function end(m: Model, i: number): void {
   m.slots[h.id] = -1;
 }
 
-/** Slot states and secrets of the whole table (ThreadPoolExhausted must change none). */
+/**
+ * Slots in use and secrets of the whole table (ThreadPoolExhausted must change none; a running
+ * thread may move on from Running to Kept meanwhile).
+ */
 function tableSnapshot(r: Real): string {
   const t = r.s.host.slots;
   const out: string[] = [];
-  for (let s = 1; s <= 64; s++) out.push(`${s}:${t.state(s)}:${t.secret(s)}`);
+  for (let s = 1; s <= 64; s++) out.push(`${s}:${t.state(s) === 0 ? 'free' : 'in use'}:${t.secretNow(s)}`);
   return out.join(' ');
 }
 
@@ -78,8 +81,10 @@ async function checkAll(m: Model, r: Real): Promise<void> {
   m.handles.forEach((h, i) => {
     const v = r.s.get(`h${i}`) as InstanceType<typeof V.ThreadHandle>;
     expect(v.id).toBe(h.id);
-    // THR-POOL.3 / THR-SECRET.1: a freed slot's secret rotated, so the old handle no longer matches
-    if (!h.live) expect(r.s.host.slots.secret(h.id), `slot ${h.id}'s secret after h${i} ended`).not.toBe(v.secret);
+    // THR-POOL.3 / THR-SECRET.2: once its slot is free, the old handle names nobody (the next
+    // claim of the slot draws a new secret: docs/thread-protocol.md)
+    if (!h.live) expect(r.s.host.slots.matches(h.id, v.secret), `h${i} still names slot ${h.id}'s occupant after it ended`).toBe(false);
+    if (!h.live && r.s.host.slots.state(h.id) !== 0) expect(r.s.host.slots.secretNow(h.id), `slot ${h.id}'s new occupant kept h${i}'s secret`).not.toBe(v.secret);
     const k = `${h.id}:${v.secret}`;
     if (secrets.has(k)) throw new Error(`h${i} and h${secrets.get(k)} share slot ${h.id} and its secret`);
     secrets.set(k, i);

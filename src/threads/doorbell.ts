@@ -1,7 +1,7 @@
 // One OS thread's doorbell (DESIGN §2, THR-CHAN.2): a word in the slot table that others bump
 // when something concerns this thread. A running VM compares it with the value it last saw (one
 // Atomics.load per check); an idle one sleeps on it with Atomics.waitAsync — no polling loop.
-import type { SlotTable } from './slots.js';
+import type { SlotTable } from './protocol/table.js';
 
 /** Atomics.waitAsync (ES2024; Node 20 has it, the project's lib setting is ES2022). */
 const waitAsync = (Atomics as unknown as {

@@ -13,8 +13,11 @@ import type { Limits } from '../contract/limits.js';
 import type { VM } from '../vm/vm.js';
 import { encodeUnit } from './codec.js';
 import { traceEnabled } from './output.js';
-import type { WorkerBoot, Wire } from './protocol.js';
-import { EndReason, MAX_SLOTS, MAX_WORKERS, SlotState, SlotTable, WorkerState } from './slots.js';
+import type { WorkerBoot, Wire } from './wire.js';
+import { ENDED, SlotTable } from './protocol/table.js';
+import {
+  EndReason, MAX_SLOTS, MAX_WORKERS, SlotState, WorkerState, genOf, isEnding, isLive, reasonOf, stateOf, whoOf,
+} from './protocol/words.js';
 import { ThreadHost } from './thread-host.js';
 
 export interface MainHostOptions {
@@ -26,9 +29,8 @@ export interface MainHostOptions {
   sink?: (fd: 1 | 2, text: string) => void;
 }
 
-/** A Worker being stopped: the thread it hosted, and who waits for it to be gone. */
+/** A Worker being stopped: who waits for it to be gone. */
 interface Dying {
-  slot: number;
   done: GFuture[];
 }
 
@@ -116,29 +118,61 @@ export class MainThreadHost extends ThreadHost {
     this.slots.setWorkerState(w, WorkerState.Dead);
     const d = this.dying.get(w);
     this.dying.delete(w);
-    this.endThreadsOn(w, d?.slot ?? -1, this.crashes.get(w) ?? 'the Worker exited');
+    this.endThreadsOn(w, this.crashes.get(w) ?? 'the Worker exited');
     this.crashes.delete(w);
     this.slots.setWorkerState(w, WorkerState.Free);
     this.slots.ringAll();
     if (d !== undefined) for (const f of d.done) if (this.vm !== null) settleFuture(this.vm, f, 'success', null);
   }
 
-  /** Free the slots of the threads placed on Worker w: `terminated` was stopped, the rest crashed. */
-  private endThreadsOn(w: number, terminated: number, why: string): void {
+  /**
+   * Worker w is gone: end what concerns it in the slot table. A slot it was claiming for a spawn
+   * goes back (the spawn never happened); a thread it hosted that was running crashed
+   * (THR-LIFE.3); one being terminated or exiting ends for that reason.
+   */
+  private endThreadsOn(w: number, why: string): void {
     for (let slot = 1; slot < MAX_SLOTS; slot++) {
-      if (this.slots.workerOf(slot) !== w) continue;
-      const state = this.slots.state(slot);
-      if (state === SlotState.Free) continue;
-      if (slot === terminated) {
-        this.slots.free(slot, EndReason.Terminated);
-        this.trace(`end ${slot} (terminated; slot ${slot} free)`);
-      } else if (state === SlotState.Ending || this.slots.beginEnd(slot, this.slots.secret(slot))) {
-        // THR-LIFE.3: the Worker died under a running thread.
-        this.slots.free(slot, EndReason.Crashed);
+      let word = this.slots.word(slot);
+      if (whoOf(word) !== w || stateOf(word) === SlotState.Free) continue;
+      const gen = genOf(word);
+      if (stateOf(word) === SlotState.Claimed) {
+        this.slots.unclaim(slot, gen, w);
+        continue;
+      }
+      // THR-LIFE.3: the Worker died under a running thread.
+      if (isLive(word) && this.slots.beginEnd(slot, gen, EndReason.Crashed)) word = this.slots.word(slot);
+      if (genOf(word) !== gen || !isEnding(word)) continue;
+      const reason = reasonOf(word);
+      this.endOccupant(slot, gen, reason);
+      if (reason === EndReason.Crashed) {
         this.trace(`crash ${slot} (worker ${w}: ${why}; slot ${slot} free)`);
         if (!this.stopping) this.write(2, `[thread ${slot}] ThreadCrashed: ${why}\n`);
+      } else {
+        this.trace(`end ${slot} (${reason === EndReason.Terminated ? 'terminated' : 'exited'}; slot ${slot} free)`);
       }
     }
+  }
+
+  /**
+   * THR-MSG.6: free the slot of occupant `gen` that thread 0 stopped. First every Worker that may
+   * wait on it learns why (a Worker running a task; one idle now cannot have asked it anything,
+   * since the thread stopped being alive before it looked); then the slot frees and watchers ring.
+   */
+  private endOccupant(slot: number, gen: number, reason: EndReason): void {
+    if (reason !== EndReason.Exited) {
+      const secret = this.slots.secretNow(slot);
+      if (genOf(this.slots.word(slot)) === gen) {
+        this.noteEnd(slot, secret, reason);
+        this.mesh.flush();
+        for (let x = 1; x < MAX_WORKERS; x++) {
+          if (this.workers[x] !== undefined && this.slots.workerState(x) === WorkerState.Busy) {
+            this.mesh.post(x, { t: 'ended', slot, secret, reason });
+          }
+        }
+      }
+    }
+    this.slots.free(slot, gen);
+    this.slots.ringAll();
   }
 
   // ---- THR-LIFE.2: terminate ----
@@ -150,29 +184,37 @@ export class MainThreadHost extends ThreadHost {
 
   /** Stop thread (slot, secret) now, even in an endless loop; the Future settles when its slot is free. */
   private terminateThread(slot: number, secret: number): GFuture {
-    if (slot <= 0 || !this.slots.matches(slot, secret)) return succeeded(null);
-    const w = this.slots.workerOf(slot);
-    if (this.slots.state(slot) === SlotState.Ending) {
-      const d = this.dying.get(w);
-      if (d === undefined || d.slot !== slot) return succeeded(null);
+    if (slot <= 0) return succeeded(null);
+    for (;;) {
+      // THR-SECRET.2: a stale handle names a thread that has ended: nothing to do.
+      const word = this.slots.resolve(slot, secret);
+      if (word === ENDED) return succeeded(null);
+      const w = whoOf(word);
+      const gen = genOf(word);
+      if (isEnding(word)) {
+        // Already ending: wait until its slot is free.
+        const d = this.dying.get(w);
+        if (d !== undefined) {
+          const f = new GFuture('terminate');
+          d.done.push(f);
+          return f;
+        }
+        return this.vm === null ? succeeded(null) : this.join(this.vm, new ThreadHandle(slot, secret));
+      }
+      if (!this.slots.beginEnd(slot, gen, EndReason.Terminated)) continue; // it changed: look again
+      this.trace(`terminate ${slot} (worker ${w})`);
+      const worker = w > 0 ? this.workers[w] : undefined;
+      if (worker === undefined) {
+        // Its Worker is not started yet: nothing runs there; the task is dropped on arrival.
+        this.endOccupant(slot, gen, EndReason.Terminated);
+        return succeeded(null);
+      }
       const f = new GFuture('terminate');
-      d.done.push(f);
+      this.dying.set(w, { done: [f] });
+      this.slots.setWorkerState(w, WorkerState.Dead);
+      void worker.terminate();
       return f;
     }
-    if (!this.slots.beginEnd(slot, secret)) return succeeded(null);
-    this.trace(`terminate ${slot} (worker ${w})`);
-    const worker = w > 0 ? this.workers[w] : undefined;
-    if (worker === undefined) {
-      // Its Worker is not started yet: nothing runs there; the task is dropped on arrival.
-      this.slots.free(slot, EndReason.Terminated);
-      this.slots.ringAll();
-      return succeeded(null);
-    }
-    const f = new GFuture('terminate');
-    this.dying.set(w, { slot, done: [f] });
-    this.slots.setWorkerState(w, WorkerState.Dead);
-    void worker.terminate();
-    return f;
   }
 
   // ---- control requests from Workers ----
@@ -186,7 +228,7 @@ export class MainThreadHost extends ThreadHost {
           this.startWorker(m.w);
         } catch (e) {
           // The thread placed there can never run: it crashed.
-          this.endThreadsOn(m.w, -1, `the Worker could not start: ${e instanceof Error ? e.message : String(e)}`);
+          this.endThreadsOn(m.w, `the Worker could not start: ${e instanceof Error ? e.message : String(e)}`);
           this.slots.setWorkerState(m.w, WorkerState.Free);
           this.slots.ringAll();
         }
@@ -214,7 +256,7 @@ export class MainThreadHost extends ThreadHost {
   private runningNotKept(): boolean {
     for (let s = 1; s < MAX_SLOTS; s++) {
       const st = this.slots.state(s);
-      if (st === SlotState.Ending || (st === SlotState.Running && !this.slots.keptAlive(s))) return true;
+      if (st !== SlotState.Free && st !== SlotState.Kept) return true;
     }
     return false;
   }
@@ -226,16 +268,17 @@ export class MainThreadHost extends ThreadHost {
    */
   async finish(_result: RunResult): Promise<void> {
     if (this.tracing) {
-      const desc = this.slots.busySlots().map((s) => `${s}:${this.slots.state(s) === SlotState.Running ? 'running' : 'ending'}${this.slots.keptAlive(s) ? '+kept' : ''}`);
+      const names = ['free', 'claimed', 'running', 'kept', 'exiting', 'terminating', 'crashing'];
+      const desc = this.slots.busySlots().map((s) => `${s}:${names[this.slots.state(s)]}`);
       this.trace(`main program ended; waiting for threads [${desc.join(' ')}]`);
     }
     for (;;) {
       // 1. Wait for the threads still running and not kept alive (and timers with callbacks).
       await this.idleWhile(() => this.runningNotKept() || this.timerCallbacksPending());
       // 2. Terminate the kept-alive ones; a thread they spawned meanwhile is waited for next round.
-      const kept = this.slots.busySlots().filter((s) => this.slots.state(s) === SlotState.Running && this.slots.keptAlive(s));
+      const kept = this.slots.busySlots().filter((s) => this.slots.state(s) === SlotState.Kept);
       if (kept.length === 0 && this.slots.busySlots().length === 0) break;
-      for (const s of kept) this.terminateThread(s, this.slots.secret(s));
+      for (const s of kept) this.terminateThread(s, this.slots.secretNow(s));
     }
     // 3. Nothing runs: stop the Workers, close the ports.
     await this.shutdown();

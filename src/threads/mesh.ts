@@ -4,8 +4,9 @@
 // Ports have no 'message' listener: they are read with receiveMessageOnPort when the owner's
 // doorbell has changed (THR-CHAN.2), so they never keep the event loop alive on their own.
 import { receiveMessageOnPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
-import type { Wire } from './protocol.js';
-import { MAX_WORKERS, SlotTable } from './slots.js';
+import type { Wire } from './wire.js';
+import type { SlotTable } from './protocol/table.js';
+import { MAX_WORKERS } from './protocol/words.js';
 
 interface Peer {
   port: MessagePort;

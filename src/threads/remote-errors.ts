@@ -2,7 +2,7 @@
 import { kindOf, makeErrorValue, messageOf } from '../values/errors.js';
 import { GInstance, Namespace, Value, kindName, repr, str } from '../values/values.js';
 import { encode, type Encoded } from './codec.js';
-import { EndReason } from './slots.js';
+import { EndReason } from './protocol/words.js';
 
 /**
  * THR-ERR.1: an error crossing to another thread keeps its kind and message and gains `thread`

@@ -17,9 +17,10 @@ import { Timers } from '../hosts/timers.js';
 import { Mailbox } from './mailbox.js';
 import { Mesh } from './mesh.js';
 import { trace, writeOut } from './output.js';
-import type { TaskSpec, Who, Wire } from './protocol.js';
+import type { TaskSpec, Who, Wire } from './wire.js';
 import { endedError, errorValueOf, remoteError } from './remote-errors.js';
-import { EndReason, MAIN_SECRET, SlotTable } from './slots.js';
+import { ENDED, FULL, MAIN_SECRET, SlotTable } from './protocol/table.js';
+import { EndReason, whoOf } from './protocol/words.js';
 
 interface Pending {
   future: GFuture;
@@ -31,6 +32,8 @@ interface Pending {
    */
   untilEnded?: boolean;
   result?: { ok: boolean; value: Value };
+  /** Why the target ended, when thread 0 said so (terminated or crashed); else it exited. */
+  reason?: EndReason;
 }
 
 const MAIN_HANDLE = new ThreadHandle(0, MAIN_SECRET);
@@ -41,6 +44,8 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   // ---- the thread running here now ----
   protected slot = 0;
   protected secret = MAIN_SECRET;
+  /** Its generation in the slot word (thread 0: 0 for the whole process). */
+  protected gen = 0;
   protected handle: ThreadHandle = MAIN_HANDLE;
   protected box: Mailbox | null = null;
   protected keep = false;
@@ -75,8 +80,15 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   protected attach(vm: NativeContext): void {
     if (this.vm !== vm) {
       this.vm = vm;
-      this.box = new Mailbox(vm, () => this.slots.takeMail(this.slot));
+      this.box = this.mailbox(vm);
     }
+  }
+
+  /** The mailbox of the occupant running here now: what it takes is released from its own count. */
+  protected mailbox(vm: NativeContext): Mailbox {
+    const slot = this.slot;
+    const gen = this.gen;
+    return new Mailbox(vm, () => this.slots.takeMail(slot, gen));
   }
 
   /** THR-IO.1: straight to the process's stdout/stderr, one write per call. */
@@ -112,8 +124,15 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     const values = pushed.map((v, i) => enc.value(v, spec.pushedNames[i] ?? 'argument'));
     for (const name of spec.moduleNames) enc.global(home, name, name);
     const tables = enc.finish(null).t!;
-    // 2. THR-POOL.2: the lowest free slot, or ThreadPoolExhausted.
-    const { slot, secret } = this.slots.allocate(this.slot, this.secret);
+    // 2. THR-POOL.2: claim the lowest free slot, or ThreadPoolExhausted.
+    const { slot, gen, secret } = this.slots.claim(this.index, this.slot, this.secret);
+    // 3. THR-POOL.5: a warm idle Worker, or a new one; none: THR-SPAWN.6, the slot goes back.
+    let w = this.slots.claimIdleWorker();
+    if (w < 0) w = this.startWorkerFor();
+    if (w < 0) {
+      this.slots.unclaim(slot, gen, this.index);
+      throw geneError('ThreadPoolExhausted', 'Thread pool exhausted: no Worker is free while others shut down; try again after joining threads');
+    }
     let future: GFuture | null = null;
     let rid = 0;
     if (returnsFuture) {
@@ -125,6 +144,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     const task: TaskSpec = {
       slot,
       secret,
+      gen,
       parent: { id: this.slot, secret: this.secret },
       body,
       tables,
@@ -133,17 +153,11 @@ export abstract class ThreadHost implements VMHost, IdleSource {
       returnsFuture,
       replyTo: { id: this.slot, secret: this.secret, rid },
     };
-    // 3. THR-POOL.5: a warm idle Worker, or a new one.
-    let w = this.slots.claimIdleWorker();
-    if (w < 0) w = this.startWorkerFor();
-    if (w < 0) {
-      if (future !== null) this.pending.delete(rid);
-      if (this.slots.beginEnd(slot, secret)) this.slots.free(slot, EndReason.Exited);
-      throw geneError('ThreadPoolExhausted', 'Thread pool exhausted: no Worker is free while others shut down; try again after joining threads');
-    }
-    this.slots.setWorker(slot, w);
-    this.slots.setWorkerSlot(w, slot);
-    this.mesh.send(w, { t: 'task', task });
+    // 4. The thread runs on Worker w from now on; its task goes straight out, not via the
+    // outbox, so it is in w's port before this thread's next step.
+    this.slots.publish(slot, gen, this.index, w);
+    this.mesh.flush();
+    this.mesh.post(w, { t: 'task', task });
     this.trace(`spawn ${this.slot} -> ${slot} (slot ${slot}, worker ${w}${returnsFuture ? ', spawn_return' : ''})`);
     return future ?? new ThreadHandle(slot, secret);
   }
@@ -157,12 +171,15 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   send(vm: NativeContext, target: ThreadHandle, payload: Value, expectReply: boolean): Value {
     this.attach(vm);
     const id = target.id;
-    if (!this.slots.alive(id, target.secret)) {
-      throw geneError('ThreadInvalid', `Cannot send to ${display(target)}: the thread has ended (the handle is stale); nothing was sent`);
-    }
+    const stale = () =>
+      geneError('ThreadInvalid', `Cannot send to ${display(target)}: the thread has ended (the handle is stale); nothing was sent`);
+    // THR-SECRET.2: a stale handle fails before the copy; one that goes stale during it, after.
+    if (!this.slots.alive(id, target.secret)) throw stale();
     const p = encode(payload, 'payload', vm.builtins);
-    // THR-CHAN.1
-    if (!this.slots.reserveMail(id, this.limits.channelCapacity)) {
+    // THR-CHAN.1: count the message against the occupant the handle names, not the slot.
+    const word = this.slots.reserveMail(id, target.secret, this.limits.channelCapacity);
+    if (word === ENDED) throw stale();
+    if (word === FULL) {
       throw geneError(
         'ChannelFull',
         `The mailbox of ${display(target)} is full (${this.limits.channelCapacity} undelivered messages); nothing was sent. ` +
@@ -180,7 +197,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     const m: Wire = { t: 'msg', to: id, ts: target.secret, from: this.slot, fs: this.secret, rid, p };
     if (this.tracing) this.trace(`msg ${this.slot} -> ${id} ${expectReply ? 'send_expect_reply' : 'send'} ${encodedSize(p)} bytes`);
     if (id === this.slot) this.onWire(m);
-    else this.mesh.send(id === 0 ? 0 : this.slots.workerOf(id), m);
+    else this.mesh.send(id === 0 ? 0 : whoOf(word), m);
     return future;
   }
 
@@ -190,7 +207,10 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     if (this.tracing) this.trace(`reply ${this.slot} -> ${to.id} ${ok ? 'value' : 'failure'} ${encodedSize(v)} bytes`);
     if (to.id === this.slot && to.secret === this.secret) this.onWire(m);
     else if (to.id === 0) this.mesh.send(0, m);
-    else if (this.slots.matches(to.id, to.secret)) this.mesh.send(this.slots.workerOf(to.id), m);
+    else {
+      const word = this.slots.resolve(to.id, to.secret);
+      if (word !== ENDED) this.mesh.send(whoOf(word), m);
+    }
   }
 
   /** Fail a request with an error of `kind` (the receiver ended, crashed, …). */
@@ -233,8 +253,18 @@ export abstract class ThreadHost implements VMHost, IdleSource {
         settleFuture(this.vm, p.future, m.ok ? 'success' : 'failure', v);
         return;
       }
+      case 'ended':
+        this.noteEnd(m.slot, m.secret, m.reason);
+        return;
       default:
         this.onControl(m);
+    }
+  }
+
+  /** THR-MSG.6: thread 0 says why (slot, secret) is ending: its Futures here fail for that reason. */
+  protected noteEnd(slot: number, secret: number, reason: EndReason): void {
+    for (const p of this.pending.values()) {
+      if (p.target !== null && p.target.id === slot && p.target.secret === secret) p.reason = reason;
     }
   }
 
@@ -244,7 +274,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     try {
       payload = decodeIn(m.p, vm.builtins);
     } catch (e) {
-      this.slots.takeMail(this.slot);
+      this.slots.takeMail(this.slot, this.gen);
       if (m.rid !== 0) this.postReply({ id: m.from, secret: m.fs }, m.rid, false, encode(errorValueOf(e), 'reply'));
       return;
     }
@@ -291,8 +321,8 @@ export abstract class ThreadHost implements VMHost, IdleSource {
         return target.id === 0 || this.slots.alive(target.id, target.secret);
       case 'parent': {
         if (target.id === 0) return MAIN_HANDLE;
-        if (stale) throw staleError('ask for the parent of');
-        const p = this.slots.parent(target.id);
+        const p = this.slots.parent(target.id, target.secret);
+        if (p === null) throw staleError('ask for the parent of');
         return new ThreadHandle(p.id, p.secret);
       }
       case 'on_message': {
@@ -380,9 +410,8 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     this.attach(vm);
     if (this.slot === 0) return;
     this.keep = true;
-    this.slots.setKeptAlive(this.slot);
+    this.slots.keep(this.slot, this.gen, this.index);
     this.slots.ring(0); // thread 0 may be waiting for this thread at the end of the program
-
   }
   callbackRegistered(vm: NativeContext): void {
     this.attach(vm);
@@ -423,30 +452,28 @@ export abstract class ThreadHost implements VMHost, IdleSource {
     // THR-MSG.6: see which awaited threads have ended *before* draining. A thread posts its
     // replies before its slot frees, so theirs are in the ports now and are taken first; a
     // thread that ends during the drain is swept at the next poll (its end rings us again).
+    // A free moves the epoch both before and after its Free store (docs/thread-protocol.md), so
+    // a target whose Free store we missed here moves it again and is swept next time.
     const epoch = this.slots.epoch();
     const ended = epoch !== this.lastEpoch ? this.endedTargets() : null;
-    if (this.mesh.drain(this.handleWire)) this.slots.ring(this.index);
+    if (this.mesh.drain(this.handleWire)) {
+      // A port still holds messages: a reply or thread 0's word on why a target ended may be
+      // among them, so the ended targets wait for the next poll.
+      this.slots.ring(this.index);
+      return;
+    }
     if (ended !== null) {
-      // A target still being freed is swept again at the ring that follows its Free store.
-      if (!this.targetBeingFreed()) this.lastEpoch = epoch;
+      this.lastEpoch = epoch;
       this.sweepEnded(ended);
     }
   }
 
-  /** Is a thread this one waits on between its secret rotating and its slot reading Free? */
-  private targetBeingFreed(): boolean {
-    const freeing = (id: number, secret: number) => !this.slots.matches(id, secret) && !this.slots.hasEnded(id, secret);
-    for (const j of this.joins) if (freeing(j.id, j.secret)) return true;
-    for (const p of this.pending.values()) if (p.target !== null && freeing(p.target.id, p.target.secret)) return true;
-    return false;
-  }
-
-  /** The joins and pending replies whose thread has ended (its handle went stale), and why. */
-  private endedTargets(): Map<object, EndReason> {
-    const out = new Map<object, EndReason>();
-    for (const j of this.joins) if (this.slots.hasEnded(j.id, j.secret)) out.set(j, EndReason.Exited);
+  /** The joins and pending replies whose thread has ended (its handle went stale). */
+  private endedTargets(): Set<object> {
+    const out = new Set<object>();
+    for (const j of this.joins) if (this.slots.hasEnded(j.id, j.secret)) out.add(j);
     for (const p of this.pending.values()) {
-      if (p.target !== null && this.slots.hasEnded(p.target.id, p.target.secret)) out.set(p, this.slots.reason(p.target.id));
+      if (p.target !== null && this.slots.hasEnded(p.target.id, p.target.secret)) out.add(p);
     }
     return out;
   }
@@ -465,7 +492,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
   private watching = false;
 
   /** THR-MSG.6 / THR-JOIN: settle the Futures waiting on threads that have ended. */
-  protected sweepEnded(ended: Map<object, EndReason>): void {
+  protected sweepEnded(ended: Set<object>): void {
     const vm = this.vm;
     if (vm === null) return;
     if (this.joins.length > 0) {
@@ -480,7 +507,7 @@ export abstract class ThreadHost implements VMHost, IdleSource {
       if (!ended.has(p) || p.target === null) continue;
       this.pending.delete(rid);
       if (p.result !== undefined) settleFuture(vm, p.future, p.result.ok ? 'success' : 'failure', p.result.value);
-      else settleFuture(vm, p.future, 'failure', endedError(p.target.id, ended.get(p)!, p.untilEnded === true));
+      else settleFuture(vm, p.future, 'failure', endedError(p.target.id, p.reason ?? EndReason.Exited, p.untilEnded === true));
     }
     this.unwatchIfIdle();
   }

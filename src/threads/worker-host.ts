@@ -7,10 +7,10 @@ import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
 import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
-import { Mailbox } from './mailbox.js';
 import { errorValueOf } from './remote-errors.js';
-import type { TaskSpec, Who, WorkerBoot, Wire } from './protocol.js';
-import { EndReason, SlotState, SlotTable, WorkerState } from './slots.js';
+import type { TaskSpec, Who, WorkerBoot, Wire } from './wire.js';
+import { SlotTable } from './protocol/table.js';
+import { EndReason, WorkerState, genOf, isLive, whoOf } from './protocol/words.js';
 import { ThreadHost } from './thread-host.js';
 
 const NO_THREAD = new ThreadHandle(-1, -1);
@@ -62,7 +62,8 @@ export class WorkerHost extends ThreadHost {
 
   /** A message for a thread not running here: keep it if its task is on the way, else refuse it. */
   protected override strayMessage(m: Wire & { t: 'msg' }): void {
-    if (this.slots.state(m.to) === SlotState.Running && this.slots.matches(m.to, m.ts) && this.slots.workerOf(m.to) === this.index) {
+    const word = this.slots.resolve(m.to, m.ts);
+    if (isLive(word) && whoOf(word) === this.index) {
       let q = this.early.get(m.to);
       if (q === undefined) this.early.set(m.to, (q = []));
       q.push(m);
@@ -75,7 +76,8 @@ export class WorkerHost extends ThreadHost {
   private async runTask(task: TaskSpec): Promise<void> {
     const vm = this.machine;
     // A thread terminated before its task arrived: nothing to run.
-    if (!this.slots.alive(task.slot, task.secret)) {
+    const word = this.slots.resolve(task.slot, task.secret);
+    if (!isLive(word) || genOf(word) !== task.gen) {
       this.rejectEarly(task.slot);
       this.becomeIdle();
       return;
@@ -84,12 +86,13 @@ export class WorkerHost extends ThreadHost {
     // 1. This Worker is now thread `slot`.
     this.slot = task.slot;
     this.secret = task.secret;
+    this.gen = task.gen;
     this.handle = new ThreadHandle(task.slot, task.secret);
     vm.dollar.clear();
     for (const [k, v] of this.initialDollar) vm.dollar.set(k, v);
     vm.dollar.set('thread', this.handle);
     vm.builtins.define('thread', this.handle);
-    this.box = new Mailbox(vm, () => this.slots.takeMail(this.slot));
+    this.box = this.mailbox(vm);
     this.keep = false;
     // 2. THR-RESET.1: a fresh module holding the copies of what the body captured.
     const ns = new Namespace(vm.builtins);
@@ -133,7 +136,7 @@ export class WorkerHost extends ThreadHost {
     this.failOwedRequests();
     this.resetVm(vm);
     // 4. THR-POOL.3: free the slot, unless thread 0 is stopping this thread (then wait for it).
-    if (!this.slots.beginEnd(task.slot, task.secret)) {
+    if (!this.slots.beginEnd(task.slot, task.gen, EndReason.Exited)) {
       this.slot = -1;
       await new Promise<never>(() => {});
     }
@@ -144,7 +147,7 @@ export class WorkerHost extends ThreadHost {
     // also finds this Worker ready for the next task (THR-POOL.5).
     this.trace(`end ${task.slot} (exited; slot ${task.slot} free)`);
     this.becomeIdle();
-    this.slots.free(task.slot, EndReason.Exited);
+    this.slots.free(task.slot, task.gen);
     this.slots.ringAll();
   }
 
@@ -153,7 +156,6 @@ export class WorkerHost extends ThreadHost {
     this.secret = -1;
     this.handle = NO_THREAD;
     this.box = null;
-    this.slots.setWorkerSlot(this.index, -1);
     this.slots.casWorkerState(this.index, WorkerState.Busy, WorkerState.Idle);
   }
 

@@ -4,6 +4,7 @@ import type { EncUnit } from './codec.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { Limits } from '../contract/limits.js';
 import type { Enc, Encoded, Tables } from './codec.js';
+import type { EndReason } from './protocol/words.js';
 
 /** A thread's identity on the wire: slot id and secret. */
 export interface Who {
@@ -15,6 +16,8 @@ export interface Who {
 export interface TaskSpec {
   slot: number;
   secret: number;
+  /** The occupant's generation in the slot word (docs/thread-protocol.md). */
+  gen: number;
   parent: Who;
   /** Index of the body in `tables.u`. */
   body: number;
@@ -45,6 +48,12 @@ export type Wire =
   | { t: 'create'; w: number }
   /** To thread 0: terminate thread (slot, secret), then reply to (from, fs, rid). */
   | { t: 'terminate'; slot: number; secret: number; from: number; fs: number; rid: number }
+  /**
+   * From thread 0, before it frees the slot of a thread it terminated or saw crash: why
+   * (slot, secret) ended, for the Futures waiting on it (THR-MSG.6). A thread that exits by itself
+   * answers what it owes explicitly instead.
+   */
+  | { t: 'ended'; slot: number; secret: number; reason: EndReason }
   /** Several of the above from one sender, in order (one postMessage, one doorbell ring). */
   | { t: 'batch'; ms: Wire[] };
 

@@ -1,0 +1,223 @@
+// The cross-thread protocol's transitions (docs/thread-protocol.md §2): each is a generator that
+// makes one atomic operation on the shared table per step and yields after it. The runtime runs
+// a transition to its end at once (`run`); tests run several as simulated threads and interleave
+// their steps under fast-check's scheduler (test/protocol-interleavings.test.ts).
+import {
+  EndReason, GEN_MASK, H_EPOCH, MAX_SLOTS, S_MAIL, S_PARENT, S_PSECRET_HI, S_PSECRET_LO, S_SECRET_HI, S_SECRET_LO, S_STATE,
+  SlotState, endingState, genOf, hiOf, isEnding, isLive, join48, loOf, mailCount, mailTag, mailWord, sAt, slotWord,
+  stateOf, tagOf, whoOf,
+} from './words.js';
+
+/** The shared memory as the protocol sees it: Atomics on an Int32Array, or a simulation. */
+export interface Mem {
+  load(i: number): number;
+  store(i: number, v: number): void;
+  /** Returns the value before (the swap happened iff it equals `expected`). */
+  cas(i: number, expected: number, replacement: number): number;
+  /** Returns the value before. */
+  add(i: number, v: number): number;
+}
+
+/** A transition: yields (the name of the atomic operation just made) after every step. */
+export type Step<T> = Generator<string, T, void>;
+
+/** Run a transition to its end (the runtime: no other step of this thread comes in between). */
+export function run<T>(step: Step<T>): T {
+  for (;;) {
+    const r = step.next();
+    if (r.done) return r.value;
+  }
+}
+
+export class AtomicMem implements Mem {
+  constructor(readonly i32: Int32Array) {}
+  load(i: number): number {
+    return Atomics.load(this.i32, i);
+  }
+  store(i: number, v: number): void {
+    Atomics.store(this.i32, i, v);
+  }
+  cas(i: number, expected: number, replacement: number): number {
+    return Atomics.compareExchange(this.i32, i, expected, replacement);
+  }
+  add(i: number, v: number): number {
+    return Atomics.add(this.i32, i, v);
+  }
+}
+
+/** `resolve` found no live occupant for the handle; `reserveMail` found the thread ended. */
+export const ENDED = 0;
+/** `reserveMail`: the mailbox is at capacity (THR-CHAN.1). */
+export const FULL = 1;
+
+/**
+ * THR-POOL.2 (any thread): claim the lowest free slot ≤ maxThreads for a new occupant: Free(g) →
+ * Claimed(g+1, who = the claimer), then write its secret, parent and an empty mail word tagged
+ * g+1. Nobody holds a handle to it yet, so these plain stores race with no reader. Returns the
+ * slot and the new generation, or null (every slot in use).
+ */
+export function* claim(
+  m: Mem, maxThreads: number, claimer: number, secret: number, parent: number, parentSecret: number,
+): Step<{ slot: number; gen: number } | null> {
+  for (let slot = 1; slot <= maxThreads; slot++) {
+    const w = m.load(sAt(slot, S_STATE));
+    yield 'load state';
+    if (stateOf(w) !== SlotState.Free) continue;
+    const gen = (genOf(w) + 1) & GEN_MASK;
+    if (m.cas(sAt(slot, S_STATE), w, slotWord(gen, claimer, SlotState.Claimed)) !== w) {
+      yield 'cas Free→Claimed (lost)';
+      slot--; // look at the same slot again
+      continue;
+    }
+    yield 'cas Free→Claimed';
+    m.store(sAt(slot, S_SECRET_HI), hiOf(secret));
+    yield 'store secret hi';
+    m.store(sAt(slot, S_SECRET_LO), loOf(secret));
+    yield 'store secret lo';
+    m.store(sAt(slot, S_PARENT), parent);
+    m.store(sAt(slot, S_PSECRET_HI), hiOf(parentSecret));
+    m.store(sAt(slot, S_PSECRET_LO), loOf(parentSecret));
+    yield 'store parent';
+    m.store(sAt(slot, S_MAIL), mailWord(gen, 0));
+    yield 'store mail';
+    return { slot, gen };
+  }
+  return null;
+}
+
+/** The spawner (THR-SPAWN.1): Claimed(g, claimer) → Running(g, who = the hosting Worker). */
+export function* publish(m: Mem, slot: number, gen: number, claimer: number, host: number): Step<boolean> {
+  const from = slotWord(gen, claimer, SlotState.Claimed);
+  const ok = m.cas(sAt(slot, S_STATE), from, slotWord(gen, host, SlotState.Running)) === from;
+  yield 'cas Claimed→Running';
+  return ok;
+}
+
+/**
+ * THR-SPAWN.6: a spawn that failed after its claim gives the slot back: Claimed(g) → Free(g).
+ * Also thread 0, for a claim whose spawner's Worker died before it published.
+ */
+export function* unclaim(m: Mem, slot: number, gen: number, claimer: number): Step<boolean> {
+  const from = slotWord(gen, claimer, SlotState.Claimed);
+  const ok = m.cas(sAt(slot, S_STATE), from, slotWord(gen, 0, SlotState.Free)) === from;
+  yield 'cas Claimed→Free';
+  return ok;
+}
+
+/**
+ * THR-SECRET.2: the slot word of the occupant the handle (slot, secret) names, or ENDED. The
+ * secret only changes under a claim, which moves the generation: reading the word, the secret,
+ * then the word again with the same generation proves the secret read belongs to that occupant.
+ */
+export function* resolve(m: Mem, slot: number, secret: number): Step<number> {
+  if (slot < 0 || slot >= MAX_SLOTS) return ENDED;
+  for (;;) {
+    const w1 = m.load(sAt(slot, S_STATE));
+    yield 'load state';
+    const st = stateOf(w1);
+    if (st === SlotState.Free || st === SlotState.Claimed) return ENDED;
+    const hi = m.load(sAt(slot, S_SECRET_HI));
+    const lo = m.load(sAt(slot, S_SECRET_LO));
+    yield 'load secret';
+    const w2 = m.load(sAt(slot, S_STATE));
+    yield 'load state again';
+    if (genOf(w2) !== genOf(w1)) continue;
+    if (join48(hi, lo) !== secret) return ENDED;
+    const st2 = stateOf(w2);
+    return st2 === SlotState.Free || st2 === SlotState.Claimed ? ENDED : w2;
+  }
+}
+
+/** THR-LIFE.1 (the occupant itself): Running(g) → Kept(g). False when it is already ending. */
+export function* keep(m: Mem, slot: number, gen: number, host: number): Step<boolean> {
+  const from = slotWord(gen, host, SlotState.Running);
+  const old = m.cas(sAt(slot, S_STATE), from, slotWord(gen, host, SlotState.Kept));
+  yield 'cas Running→Kept';
+  return old === from || old === slotWord(gen, host, SlotState.Kept);
+}
+
+/**
+ * Begin ending occupant g: Running|Kept(g) → Exiting|Terminating|Crashing(g). The occupant
+ * itself (its body finished) or thread 0 (terminate, crash); exactly one wins. The generation is
+ * part of the compared word, so a later occupant of the slot is never touched (no ABA).
+ */
+export function* beginEnd(m: Mem, slot: number, gen: number, reason: EndReason): Step<boolean> {
+  for (;;) {
+    const w = m.load(sAt(slot, S_STATE));
+    yield 'load state';
+    if (genOf(w) !== gen || !isLive(w)) return false;
+    const to = slotWord(gen, whoOf(w), endingState(reason));
+    if (m.cas(sAt(slot, S_STATE), w, to) === w) {
+      yield 'cas Live→Ending';
+      return true;
+    }
+    yield 'cas Live→Ending (lost)';
+  }
+}
+
+/**
+ * THR-POOL.3: free the slot of ending occupant g (whoever moved it to Ending, once it has
+ * stopped): Ending(g) → Free(g). The ended epoch moves before (whoever sees the slot free also
+ * sees the epoch moved: THR-LIFE.5 never takes a thread that just ended for a deadlock) and after
+ * (whoever read the epoch before the Free store looks again). The caller then rings every
+ * watcher. False when the slot was not ending under g.
+ */
+export function* free(m: Mem, slot: number, gen: number): Step<boolean> {
+  const w = m.load(sAt(slot, S_STATE));
+  yield 'load state';
+  if (genOf(w) !== gen || !isEnding(w)) return false;
+  m.add(H_EPOCH, 1);
+  yield 'add epoch';
+  const ok = m.cas(sAt(slot, S_STATE), w, slotWord(gen, 0, SlotState.Free)) === w;
+  yield 'cas Ending→Free';
+  m.add(H_EPOCH, 1);
+  yield 'add epoch again';
+  return ok;
+}
+
+/**
+ * THR-CHAN.1 (a sender): count one more undelivered message for the occupant named by (slot,
+ * secret). Returns its slot word (who = where to post), FULL, or ENDED. The count lives in the
+ * mail word tagged with the occupant's generation: a count taken for an occupant that has ended
+ * can never weigh on the next one, whose claim wrote a fresh word.
+ */
+export function* reserveMail(m: Mem, slot: number, secret: number, capacity: number): Step<number> {
+  for (;;) {
+    const w = yield* resolve(m, slot, secret);
+    if (w === ENDED || !isLive(w)) return ENDED;
+    const tag = tagOf(genOf(w));
+    const mail = m.load(sAt(slot, S_MAIL));
+    yield 'load mail';
+    if (mailTag(mail) !== tag) continue; // claimed again since: resolve will say so
+    if (mailCount(mail) >= capacity) return FULL;
+    if (m.cas(sAt(slot, S_MAIL), mail, mail + 1) !== mail) {
+      yield 'cas mail+1 (lost)';
+      continue;
+    }
+    yield 'cas mail+1';
+    // Still the same occupant, still live? Otherwise the count is withdrawn and the send fails:
+    // it took effect after the end.
+    const after = m.load(sAt(slot, S_STATE));
+    yield 'load state after';
+    if (genOf(after) === genOf(w) && isLive(after)) return after;
+    yield* takeMail(m, slot, genOf(w));
+    return ENDED;
+  }
+}
+
+/**
+ * THR-CHAN.1 (the receiving occupant, or a sender withdrawing): one message of occupant g left
+ * its mailbox. A count of an occupant that has ended is gone with it: nothing to release.
+ */
+export function* takeMail(m: Mem, slot: number, gen: number): Step<void> {
+  for (;;) {
+    const mail = m.load(sAt(slot, S_MAIL));
+    yield 'load mail';
+    if (mailTag(mail) !== tagOf(gen) || mailCount(mail) === 0) return;
+    if (m.cas(sAt(slot, S_MAIL), mail, mail - 1) === mail) {
+      yield 'cas mail-1';
+      return;
+    }
+    yield 'cas mail-1 (lost)';
+  }
+}
