@@ -2,7 +2,9 @@
 // only as a NativeContext; the VM sees the world around it (output, the thread runtime) only as a
 // VMHost. Thread 0's host lives in the CLI process; each worker's host lives in its Worker.
 // Both interfaces are in one file because each mentions the other.
-import type { CodeUnit, GFuture, Namespace, NativeRequest, NativeResult, SpawnSpec, ThreadHandle, Value, Wait } from '../values/values.js';
+import type {
+  CodeUnit, GFuture, Namespace, NativeRequest, NativeResult, SpawnSpec, ThreadHandle, ThreadMessageValue, Value, Wait,
+} from '../values/values.js';
 
 export type { Wait };
 
@@ -47,6 +49,12 @@ export interface VMHost {
   join(vm: NativeContext, target: ThreadHandle): GFuture;
   /** Thread handle methods other than send/join (`.id`, `.alive`, `.terminate`, …). */
   threadMethod(vm: NativeContext, target: ThreadHandle, method: string, args: Value[]): NativeResult;
+  /** THR-MSG.3: `(msg .reply v)`; the first reply counts, later ones are ignored. */
+  reply(vm: NativeContext, msg: ThreadMessageValue, value: Value): void;
+  /** THR-MSG.3: the callbacks ran and none replied: a request is answered nil. */
+  autoReply(vm: NativeContext, msg: ThreadMessageValue): void;
+  /** THR-ERR.1: a callback failed with `error`: the request fails with it, as if in the sender. */
+  failReply(vm: NativeContext, msg: ThreadMessageValue, error: Value): void;
   /** Called at safepoints when `hasWork()` is set: deliver mail, run due callbacks. */
   safepoint(vm: NativeContext): void;
   /** Cheap: is there anything for a safepoint to do? */

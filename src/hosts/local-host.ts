@@ -42,6 +42,9 @@ export class LocalHost implements VMHost, IdleSource {
   threadMethod(_vm: NativeContext, _t: ThreadHandle, method: string, _args: Value[]): Value {
     throw geneError('MethodNotFound', `Method ${method} not found on VkThread`);
   }
+  reply(): void {}
+  autoReply(): void {}
+  failReply(): void {}
   safepoint(_vm: NativeContext): void {}
   hasWork(): boolean {
     return false;

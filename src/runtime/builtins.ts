@@ -136,12 +136,12 @@ export function installBuiltins(vm: NativeContext): void {
 
   // Prelude hooks (THR-MSG.3, THR-ERR.1).
   def('__auto_reply', ([msg]) => {
-    if (msg instanceof ThreadMessageValue) vm.host.threadMethod(vm, msg as never, 'message.auto_reply', []);
+    if (msg instanceof ThreadMessageValue) vm.host.autoReply(vm, msg);
     return null;
   });
   def('__callback_failed', ([msg, ex]) => {
     if (msg instanceof ThreadMessageValue && msg.replyId !== 0 && !msg.replied) {
-      vm.host.threadMethod(vm, msg as never, 'message.fail', [ex ?? null]);
+      vm.host.failReply(vm, msg, ex ?? null);
     } else vm.reportCallbackError(ex ?? null);
     return null;
   });

@@ -139,6 +139,7 @@ const MESSAGE: Table = {
   sender: (_, m: ThreadMessageValue) => m.sender,
   handled: (_, m: ThreadMessageValue) => m.handled,
   mark_handled: (_, m: ThreadMessageValue) => ((m.handled = true), null),
+  reply: (vm, m: ThreadMessageValue, args) => (vm.host.reply(vm, m, args[0] ?? null), null),
 };
 
 /** Methods every value has (classes.md#is): `(x .is Class)` is `(x is Class)`. */
@@ -173,9 +174,6 @@ export function lookupMethod(vm: NativeContext, receiver: Value, name: string): 
   if (prelude !== undefined) return preludeFunction(vm, prelude);
   if (receiver instanceof ThreadHandle) {
     return (self, args) => vm.host.threadMethod(vm, self as ThreadHandle, name, args);
-  }
-  if (receiver instanceof ThreadMessageValue && !(name in MESSAGE)) {
-    return (self, args) => vm.host.threadMethod(vm, self as unknown as ThreadHandle, `message.${name}`, args);
   }
   const table = TABLES[kind];
   const m = table?.[name];

@@ -2,7 +2,7 @@
 // resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
 import type { NativeContext } from '../contract/host.js';
 import { kindOf, messageOf } from '../values/errors.js';
-import { type CodeUnit, type NativeResult, GFuture, Namespace, ThreadHandle, Value, display } from '../values/values.js';
+import { type CodeUnit, type NativeResult, GFuture, Namespace, ThreadHandle, display } from '../values/values.js';
 import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
@@ -24,7 +24,6 @@ export class WorkerHost extends ThreadHost {
   preludeUnits(): readonly CodeUnit[] {
     return this.prelude;
   }
-  private readonly initialDollar: Map<string, Value>;
 
   constructor(boot: WorkerBoot) {
     super(new SlotTable(boot.sab, boot.limits.maxThreads), boot.index, boot.limits, boot.trace);
@@ -36,7 +35,6 @@ export class WorkerHost extends ThreadHost {
     this.machine = new VM(this, this.limits);
     this.prelude = boot.prelude.map((u) => decodeUnit(u, this.machine.builtins));
     this.vm = this.machine;
-    this.initialDollar = new Map(this.machine.dollar);
   }
 
   /** Serve tasks until thread 0 stops this Worker. */
@@ -88,10 +86,7 @@ export class WorkerHost extends ThreadHost {
     this.secret = task.secret;
     this.gen = task.gen;
     this.handle = new ThreadHandle(task.slot, task.secret);
-    vm.dollar.clear();
-    for (const [k, v] of this.initialDollar) vm.dollar.set(k, v);
-    vm.dollar.set('thread', this.handle);
-    vm.builtins.define('thread', this.handle);
+    vm.resetForTask(this.handle);
     this.box = this.mailbox(vm);
     this.keep = false;
     // 2. THR-RESET.1: a fresh module holding the copies of what the body captured.
@@ -171,11 +166,8 @@ export class WorkerHost extends ThreadHost {
     this.pending.clear();
     this.joins = [];
     this.unwatchIfIdle();
-    const frames = vm.depth;
-    const handlers = vm.handlers.length;
-    if (vm.reset()) {
-      this.write(2, `[thread ${this.slot}] InternalError: VM state leaked after the task (frames ${frames}, handlers ${handlers}); cleared\n`);
-    }
+    const leak = vm.resetAfterTask();
+    if (leak !== null) this.write(2, `[thread ${this.slot}] InternalError: VM state leaked after the task (${leak}); cleared\n`);
   }
 
   protected override startWorkerFor(): number {

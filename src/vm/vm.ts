@@ -1,7 +1,7 @@
 // The VM (DESIGN §1): a Machine plus the entry points a host calls to start, resume and reset
 // it. Everything else a host may do with a VM is a method here, never a field write.
 import { GeneThrow } from '../values/errors.js';
-import type { Value } from '../values/values.js';
+import type { ThreadHandle, Value } from '../values/values.js';
 import { execute } from './dispatch.js';
 import { FrameMode, type RunResult } from './frame.js';
 import { Machine } from './machine.js';
@@ -38,6 +38,26 @@ export class VM extends Machine {
     // A native callback runs at once; like at a safepoint, it cannot suspend the VM.
     this.callValue(fn, args.length, FrameMode.Boundary);
     return this.execute();
+  }
+
+  /**
+   * THR-RESET.1: make this VM ready for a new thread on a reused Worker: the special variables as
+   * they were when the VM was made, with `$thread` (and `thread`) naming `self`.
+   */
+  resetForTask(self: ThreadHandle): void {
+    if (this.initialDollar === null) this.initialDollar = new Map(this.dollar);
+    this.dollar.clear();
+    for (const [k, v] of this.initialDollar) this.dollar.set(k, v);
+    this.dollar.set('thread', self);
+    this.builtins.define('thread', self);
+  }
+  private initialDollar: Map<string, Value> | null = null;
+
+  /** THR-RESET.2: forget the task that ended; what it left over (a leak to report), or null. */
+  resetAfterTask(): string | null {
+    const frames = this.depth;
+    const handlers = this.handlers.length;
+    return this.reset() ? `frames ${frames}, handlers ${handlers}` : null;
   }
 
   private execute(): RunResult {

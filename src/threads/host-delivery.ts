@@ -1,0 +1,111 @@
+// Message delivery (THR-MSG.1, THR-MSG.4–5, THR-CHAN.1): sending, what arrives on the ports,
+// the mailbox, recv and keep_alive.
+import type { NativeContext } from '../contract/host.js';
+import { geneError } from '../values/errors.js';
+import { GFuture, ThreadHandle, ThreadMessageValue, Value, display } from '../values/values.js';
+import { decodeIn, encode } from './codec.js';
+import { EndsHost } from './host-ends.js';
+import { encodedSize } from './host-requests.js';
+import { ENDED, FULL } from './protocol/table.js';
+import { whoOf } from './protocol/words.js';
+import { errorValueOf } from './remote-errors.js';
+import type { Wire } from './wire.js';
+
+export abstract class DeliveryHost extends EndsHost {
+  // ---- THR-MSG ----
+
+  /** THR-MSG.1/2: copy, count, post; never blocks. */
+  send(vm: NativeContext, target: ThreadHandle, payload: Value, expectReply: boolean): Value {
+    this.attach(vm);
+    const id = target.id;
+    const stale = () =>
+      geneError('ThreadInvalid', `Cannot send to ${display(target)}: the thread has ended (the handle is stale); nothing was sent`);
+    // THR-SECRET.2: a stale handle fails before the copy; one that goes stale during it, after.
+    if (!this.slots.alive(id, target.secret)) throw stale();
+    const p = encode(payload, 'payload', vm.builtins);
+    // THR-CHAN.1: count the message against the occupant the handle names, not the slot.
+    const word = this.slots.reserveMail(id, target.secret, this.limits.channelCapacity);
+    if (word === ENDED) throw stale();
+    if (word === FULL) {
+      throw geneError(
+        'ChannelFull',
+        `The mailbox of ${display(target)} is full (${this.limits.channelCapacity} undelivered messages); nothing was sent. ` +
+          'Wait for replies before sending more, or raise --channel-capacity',
+      );
+    }
+    let future: GFuture | null = null;
+    let rid = 0;
+    if (expectReply) {
+      rid = this.rid();
+      future = new GFuture('reply');
+      this.pending.set(rid, { future, target: { id, secret: target.secret } });
+      this.watchEnds();
+    }
+    const m: Wire = { t: 'msg', to: id, ts: target.secret, from: this.slot, fs: this.secret, rid, p };
+    if (this.tracing) this.trace(`msg ${this.slot} -> ${id} ${expectReply ? 'send_expect_reply' : 'send'} ${encodedSize(p)} bytes`);
+    if (id === this.slot) this.onWire(m);
+    else this.mesh.send(id === 0 ? 0 : whoOf(word), m);
+    return future;
+  }
+
+  /** Handle one message from a port (or from this thread to itself). */
+  protected onWire(m: Wire): void {
+    switch (m.t) {
+      case 'msg':
+        if (m.to === this.slot && m.ts === this.secret && this.vm !== null) this.deliver(m);
+        else this.strayMessage(m);
+        return;
+      case 'reply':
+        this.onReply(m);
+        return;
+      case 'ended':
+        this.noteEnd(m.slot, m.secret, m.reason);
+        return;
+      default:
+        this.onControl(m);
+    }
+  }
+
+  /** THR-MSG.3–5: a message for the thread running here goes to its mailbox, in order. */
+  protected deliver(m: Wire & { t: 'msg' }): void {
+    const vm = this.vm!;
+    let payload: Value;
+    try {
+      payload = decodeIn(m.p, vm.builtins);
+    } catch (e) {
+      this.slots.takeMail(this.slot, this.gen);
+      if (m.rid !== 0) this.postReply({ id: m.from, secret: m.fs }, m.rid, false, encode(errorValueOf(e), 'reply'));
+      return;
+    }
+    this.box!.arrive(new ThreadMessageValue(payload, new ThreadHandle(m.from, m.fs), m.rid));
+  }
+
+  /** A message for a thread that is not running here (it ended): its request fails. */
+  protected strayMessage(m: Wire & { t: 'msg' }): void {
+    if (m.rid !== 0) {
+      this.failRequest({ id: m.from, secret: m.fs }, m.rid, 'ThreadExited', `<Thread ${m.to}> ended before replying`);
+    }
+  }
+
+  /** Control messages (tasks, Worker start and terminate requests, …). */
+  protected abstract onControl(m: Wire): void;
+
+  // ---- recv, keep_alive, on_message ----
+
+  /** THR-MSG.4 */
+  recv(vm: NativeContext): GFuture {
+    this.attach(vm);
+    return this.box!.recv();
+  }
+  keepAlive(vm: NativeContext): void {
+    this.attach(vm);
+    if (this.slot === 0) return;
+    this.keep = true;
+    this.slots.keep(this.slot, this.gen, this.index);
+    this.slots.ring(0); // thread 0 may be waiting for this thread at the end of the program
+  }
+  callbackRegistered(vm: NativeContext): void {
+    this.attach(vm);
+    this.box!.pump();
+  }
+}
