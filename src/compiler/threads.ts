@@ -7,7 +7,11 @@ import type { SpawnSpec } from '../values/values.js';
 
 export const SPAWN_RETURNS_FUTURE = 1;
 
-/** THR-SPAWN.1–4: `(spawn [^^return] [^args {…}] body…)`, `(spawn_return body…)`. */
+/**
+ * THR-SPAWN.1: `(spawn [^^return] [^args {…}] body…)`, `(spawn_return body…)`. THR-SPAWN.2: the
+ * body is compiled here, on the spawning thread. THR-SPAWN.3: `^args`. THR-SPAWN.4: the free
+ * variables to capture.
+ */
 export function compileSpawn(c: FormCompiler, g: GGene, spawnReturn: boolean): void {
   const fn = c.fn;
   if (g.children.length === 0) c.fail('spawn expects at least 1 argument', g);

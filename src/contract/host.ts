@@ -43,7 +43,7 @@ export interface VMHost {
   mainThread(): ThreadHandle;
   /** THR-SPAWN: start a thread; returns its handle, or a Future of its value. */
   spawn(vm: NativeContext, spec: SpawnSpec, pushed: Value[], returnsFuture: boolean): Value;
-  /** THR-MSG.1/2: send a copy; returns nil, or a Future of the reply. */
+  /** THR-MSG.1: send a copy and return nil; THR-MSG.2: or a Future of the reply. */
   send(vm: NativeContext, target: ThreadHandle, payload: Value, expectReply: boolean): Value;
   /** THR-JOIN: a Future that settles when the thread has ended (settled already if it has). */
   join(vm: NativeContext, target: ThreadHandle): GFuture;

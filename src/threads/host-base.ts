@@ -78,9 +78,11 @@ export abstract class ThreadHostBase {
     if (this.tracing) trace(text);
   }
 
+  /** THR-API.1: `$thread`. */
   currentThread(): ThreadHandle {
     return this.handle;
   }
+  /** THR-MAIN.2: `$main_thread` is thread 0's handle in every thread. */
   mainThread(): ThreadHandle {
     return MAIN_HANDLE;
   }

@@ -1,4 +1,4 @@
-// Message delivery (THR-MSG.1, THR-MSG.4–5, THR-CHAN.1): sending, what arrives on the ports,
+// Message delivery (THR-MSG.1, THR-MSG.4, THR-MSG.5, THR-CHAN.1): sending, what arrives on the ports,
 // the mailbox, recv and keep_alive.
 import type { NativeContext } from '../contract/host.js';
 import { geneError } from '../values/errors.js';
@@ -14,7 +14,10 @@ import type { Wire } from './wire.js';
 export abstract class DeliveryHost extends EndsHost {
   // ---- THR-MSG ----
 
-  /** THR-MSG.1/2: copy, count, post; never blocks. */
+  /**
+   * THR-MSG.1: copy, count, post; returns at once, never blocks. THR-MSG.2: with a reply, a
+   * Future of it. THR-ISO.2: what crosses is the codec's copy, never the value itself.
+   */
   send(vm: NativeContext, target: ThreadHandle, payload: Value, expectReply: boolean): Value {
     this.attach(vm);
     const id = target.id;
@@ -66,7 +69,10 @@ export abstract class DeliveryHost extends EndsHost {
     }
   }
 
-  /** THR-MSG.3–5: a message for the thread running here goes to its mailbox, in order. */
+  /**
+   * THR-MSG.5: a message for the thread running here goes to its mailbox, in the order its
+   * sender sent it. THR-MAIN.3: thread 0 takes this same path and dispatches like a Worker.
+   */
   protected deliver(m: Wire & { t: 'msg' }): void {
     const vm = this.vm!;
     let payload: Value;
@@ -97,6 +103,7 @@ export abstract class DeliveryHost extends EndsHost {
     this.attach(vm);
     return this.box!.recv();
   }
+  /** THR-LIFE.1: the thread stays after its body, dispatching messages, until terminated. */
   keepAlive(vm: NativeContext): void {
     this.attach(vm);
     if (this.slot === 0) return;

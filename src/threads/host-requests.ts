@@ -1,4 +1,4 @@
-// Requests and replies (THR-MSG.2–3, THR-MSG.6, THR-ERR.1): the Futures this thread waits on
+// Requests and replies (THR-MSG.2, THR-MSG.3, THR-MSG.6, THR-ERR.1): the Futures this thread waits on
 // for an answer, and the answers it owes to others.
 import { serialize as v8serialize } from 'node:v8';
 import type { NativeContext } from '../contract/host.js';
@@ -109,7 +109,10 @@ export abstract class RequestsHost extends ThreadHostBase {
     return remoteError(value, this.slot, traceText, this.vm?.builtins);
   }
 
-  /** THR-MSG.4/6: every request this thread received and did not answer fails ThreadExited. */
+  /**
+   * THR-MSG.6: every request this thread received and did not answer fails ThreadExited.
+   * THR-MSG.4: a message taken with recv is answered only by an explicit reply, so it is owed too.
+   */
   protected failOwedRequests(): void {
     if (this.box === null) return;
     for (const msg of this.box.owed()) {

@@ -1,4 +1,4 @@
-// The receiving side of one thread's mailbox (THR-MSG.3–5, THR-CHAN.1–2): messages that arrived,
+// The receiving side of one thread's mailbox (THR-MSG.3, THR-MSG.4, THR-MSG.5, THR-CHAN.1, THR-CHAN.2): messages that arrived,
 // on_message callbacks, recv waiters, and the requests still owed a reply.
 import { Fifo } from '../runtime/fifo.js';
 import { settleFuture } from '../runtime/futures.js';
@@ -26,7 +26,7 @@ export class Mailbox {
     return this.queue.length;
   }
 
-  /** THR-MSG.3/5: a message arrived; deliver it now if someone takes it, else keep it in order. */
+  /** THR-MSG.3, THR-MSG.5: a message arrived; deliver it now if someone takes it, else keep it in order. */
   arrive(msg: ThreadMessageValue): void {
     if (msg.replyId !== 0) this.unanswered.add(msg);
     this.queue.push(msg);

@@ -63,8 +63,9 @@ export class MainThreadHost extends ThreadHost {
   // ---- Workers and the mesh ----
 
   /**
-   * Start a Worker at index w. Existing Workers get their port to it first (through their
-   * control ports), so any of them can find it by reading its control port before sending.
+   * THR-CORE.1: start a Worker at index w: its own OS thread, V8 isolate and VM, with no lock
+   * shared with any other. Existing Workers get their port to it first (through their control
+   * ports), so any of them can find it by reading its control port before sending.
    */
   private startWorker(w: number): void {
     const gen = this.slots.gen(w);
@@ -110,7 +111,7 @@ export class MainThreadHost extends ThreadHost {
     return w;
   }
 
-  /** THR-LIFE.2/3: a Worker is gone — stopped on purpose or died. Its thread's slot frees. */
+  /** THR-LIFE.2, THR-LIFE.3: a Worker is gone — stopped on purpose or died. Its thread's slot frees. */
   private workerExited(w: number, worker: Worker): void {
     if (this.workers[w] !== worker) return;
     this.workers[w] = undefined;

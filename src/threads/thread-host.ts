@@ -18,17 +18,23 @@ export { MAIN_HANDLE };
 export abstract class ThreadHost extends DeliveryHost implements VMHost, IdleSource {
   // ---- THR-SPAWN ----
 
-  /** THR-SPAWN.1–4: copy the captures, take a slot, hand the task to a Worker. */
+  /**
+   * THR-SPAWN.1: start a thread running the body and return its handle (or, spawn_return, a
+   * Future of its value). THR-SPAWN.2: the body travels as the bytecode compiled here.
+   * THR-ASYNC.1: it returns at once; only an `await` of the Future suspends, and only that code.
+   */
   spawn(vm: NativeContext, spec: SpawnSpec, pushed: Value[], returnsFuture: boolean): Value {
     this.attach(vm);
     // 1. THR-SPAWN.4: copy what the body uses first, so NotSendable changes nothing.
     const home = vm.currentNamespace();
     const enc = new Encoder(vm.builtins, home);
     const body = enc.unit(spec.body);
+    // THR-SPAWN.3: `^args` values (evaluated here) come first, then the lexical captures.
     const values = pushed.map((v, i) => enc.value(v, spec.pushedNames[i] ?? 'argument'));
     for (const name of spec.moduleNames) enc.global(home, name, name);
     const tables = enc.finish(null).t!;
-    // 2. THR-POOL.2: claim the lowest free slot, or ThreadPoolExhausted.
+    // 2. THR-POOL.2: claim the lowest free slot, or ThreadPoolExhausted. THR-SECRET.1: with a
+    // fresh random secret.
     const { slot, gen, secret } = this.slots.claim(this.index, this.slot, this.secret);
     // 3. THR-POOL.5: a warm idle Worker, or a new one; none: THR-SPAWN.6, the slot goes back.
     let w = this.slots.claimIdleWorker();

@@ -25,6 +25,7 @@ export class WorkerHost extends ThreadHost {
     return this.prelude;
   }
 
+  /** THR-ISO.1: this Worker's VM is its own: nothing mutable in it is shared with another thread. */
   constructor(boot: WorkerBoot) {
     super(new SlotTable(boot.sab, boot.limits.maxThreads), boot.index, boot.limits, boot.trace);
     this.slot = -1;
@@ -70,7 +71,7 @@ export class WorkerHost extends ThreadHost {
     super.strayMessage(m);
   }
 
-  /** THR-RESET.1, THR-SPAWN, THR-ERR: run one thread from a clean VM to its end. */
+  /** THR-RESET.1: run one thread from a clean VM to its end (THR-SPAWN.1), reporting its result or error (THR-ERR.2). */
   private async runTask(task: TaskSpec): Promise<void> {
     const vm = this.machine;
     // A thread terminated before its task arrived: nothing to run.

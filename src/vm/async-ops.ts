@@ -58,8 +58,8 @@ export function spawnThread(vm: Machine, spec: SpawnSpec, count: number, flags: 
 }
 
 /**
- * THR-MSG.1/2: [thread payload] -> [nil | Future]; a non-thread receiver gets a method call
- * (which may ask to wait: returned for the caller to suspend).
+ * THR-MSG.1, THR-MSG.2: [thread payload] -> [nil | Future]; a non-thread receiver gets a method
+ * call (which may ask to wait: returned for the caller to suspend).
  */
 export function sendMessage(vm: Machine, expectReply: boolean): Wait | null {
   const payload = vm.stack[vm.sp - 1]!;

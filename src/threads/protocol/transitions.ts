@@ -137,7 +137,8 @@ export function* keep(m: Mem, slot: number, gen: number, host: number): Step<boo
 }
 
 /**
- * Begin ending occupant g: Running|Kept(g) → Exiting|Terminating|Crashing(g). The occupant
+ * THR-POOL.3 (its body finished), THR-LIFE.2 (terminated), THR-LIFE.3 (its Worker died): begin
+ * ending occupant g: Running|Kept(g) → Exiting|Terminating|Crashing(g). The occupant
  * itself (its body finished) or thread 0 (terminate, crash); exactly one wins. The generation is
  * part of the compared word, so a later occupant of the slot is never touched (no ABA).
  */
