@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FUZZ_SEED, LONG_RUN, fuzzParams } from './config.js';
-import { ROOT, Session, Totals, V, osThreads, settleThreads, type Value } from './runtime.js';
+import { ROOT, Session, Totals, osThreads, settleThreads, toGene, toJs } from './runtime.js';
 
 const totals = new Totals();
 afterAll(() => {
@@ -57,20 +57,6 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       plan.map((st) => ({ ...st, to: st.to % sc.targets, size: st.op.startsWith('spawn') ? st.size % 2000 : st.size })),
     ),
   }));
-
-function toGene(x: unknown): Value {
-  if (x === null || typeof x === 'boolean' || typeof x === 'number') return x;
-  if (typeof x === 'string') return new V.GString(x);
-  if (Array.isArray(x)) return x.map(toGene);
-  return new V.GMap(new Map(Object.entries(x as object).map(([k, v]) => [k, toGene(v)])));
-}
-function toJs(v: Value): unknown {
-  if (v instanceof V.GString) return v.s;
-  if (v instanceof V.Sym) return v.name;
-  if (Array.isArray(v)) return v.map(toJs);
-  if (v instanceof V.GMap) return Object.fromEntries([...v.entries].map(([k, x]) => [k, toJs(x)]));
-  return v;
-}
 
 interface ActorResult {
   sent: [number, number][];

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FUZZ_SEED, LONG_RUN, fuzzParams } from './config.js';
-import { DEFAULT_LIMITS, ROOT, Session, Totals, V, osThreads, settleThreads, type Value } from './runtime.js';
+import { DEFAULT_LIMITS, ROOT, Raw, Session, Totals, V, osThreads, settleThreads, toGene, toJs, type Value } from './runtime.js';
 
 const totals = new Totals();
 afterAll(() => {
@@ -59,26 +59,6 @@ function strictEq(a: Value, b: Value): boolean {
   return V.equals(a, b);
 }
 
-/** A JS description as a Gene value: objects → maps, strings → Strings; `raw` values go as they are. */
-class Raw {
-  constructor(readonly v: Value) {}
-}
-function toGene(x: unknown): Value {
-  if (x instanceof Raw) return x.v;
-  if (x === null || typeof x === 'boolean' || typeof x === 'number') return x;
-  if (typeof x === 'string') return new V.GString(x);
-  if (Array.isArray(x)) return x.map(toGene);
-  return new V.GMap(new Map(Object.entries(x as object).map(([k, v]) => [k, toGene(v)])));
-}
-
-/** A Gene value as JS (maps → objects, Strings → strings) for checking. */
-function toJs(v: Value): unknown {
-  if (v instanceof V.GString) return v.s;
-  if (v instanceof V.Sym) return v.name;
-  if (Array.isArray(v)) return v.map(toJs);
-  if (v instanceof V.GMap) return Object.fromEntries([...v.entries].map(([k, x]) => [k, toJs(x)]));
-  return v;
-}
 const get = (m: Value, k: string): Value => (m as InstanceType<typeof V.GMap>).entries.get(k) ?? null;
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {

@@ -193,3 +193,24 @@ export class Totals {
     return `[fuzz totals] ${suite}: ${[...this.counts].map(([k, v]) => `${k}=${v}`).join(' ')}`;
   }
 }
+
+/** A JS description as a Gene value: objects → maps, strings → Strings; `raw` values go as they are. */
+export class Raw {
+  constructor(readonly v: Value) {}
+}
+export function toGene(x: unknown): Value {
+  if (x instanceof Raw) return x.v;
+  if (x === null || typeof x === 'boolean' || typeof x === 'number') return x;
+  if (typeof x === 'string') return new V.GString(x);
+  if (Array.isArray(x)) return x.map(toGene);
+  return new V.GMap(new Map(Object.entries(x as object).map(([k, v]) => [k, toGene(v)])));
+}
+
+/** A Gene value as JS (maps → objects, Strings → strings) for checking. */
+export function toJs(v: Value): unknown {
+  if (v instanceof V.GString) return v.s;
+  if (v instanceof V.Sym) return v.name;
+  if (Array.isArray(v)) return v.map(toJs);
+  if (v instanceof V.GMap) return Object.fromEntries([...v.entries].map(([k, x]) => [k, toJs(x)]));
+  return v;
+}
