@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
 import type { ConformanceCase } from '../../src/conformance/case-file.js';
@@ -40,7 +40,8 @@ export interface GeneRunnerOptions {
   caseDirs: string[];
   /** A case is a thread case when its `## features:` name one of these. */
   caseFeatures: string[];
-  /** Unit test files (relative paths) matching this pattern under test/ run as one test each. */
+  /** Folders holding unit test files; each file whose name matches unitTestPattern is one test. */
+  unitTestDirs: string[];
   unitTestPattern: string;
   /** `gene conformance --timeout-scale` while a mutant is active (short cases: 10 s × scale). */
   timeoutScale: number;
@@ -53,7 +54,9 @@ export interface GeneRunnerOptions {
 const DEFAULTS: GeneRunnerOptions = {
   caseDirs: ['conformance/cases/threads', 'conformance/cases/limits'],
   caseFeatures: ['threads', 'messaging', 'pool', 'lifecycle'],
-  unitTestPattern: '^threads-.*\\.test\\.ts$',
+  unitTestDirs: ['test', 'fuzz'],
+  // The thread runtime's unit tests: codec, runtime, protocol interleavings, mailbox and codec properties (the pool model fuzz takes minutes).
+  unitTestPattern: '^(threads-.*|protocol-.*|(mailbox|codec)\\.fuzz)\\.test\\.ts$',
   timeoutScale: 0.5,
   maxTimeouts: 2,
   unitTimeoutSeconds: 120,
@@ -123,8 +126,9 @@ export class GeneConformanceRunner implements TestRunner {
       .filter((c) => c.features.some((f) => this.opts.caseFeatures.includes(f)))
       .map((c): GeneTest => ({ id: `case ${relative(this.sandbox, c.file)}`, kind: 'case', file: relative(this.sandbox, c.file), conformanceCase: c }));
     const pattern = new RegExp(this.opts.unitTestPattern);
-    const units = listFiles(join(this.sandbox, 'test'), '.test.ts')
-      .filter((file) => pattern.test(relative(join(this.sandbox, 'test'), file)))
+    const units = this.opts.unitTestDirs
+      .flatMap((dir) => listFiles(join(this.sandbox, dir), '.test.ts'))
+      .filter((file) => pattern.test(basename(file)))
       .map((file): GeneTest => ({ id: `unit ${relative(this.sandbox, file)}`, kind: 'unit', file: relative(this.sandbox, file) }));
     this.tests = [...cases, ...units];
     this.log.info(`gene-conformance: ${cases.length} cases, ${units.length} unit test files`);
@@ -242,7 +246,9 @@ export class GeneConformanceRunner implements TestRunner {
 
   private async runUnit(test: GeneTest, env: NodeJS.ProcessEnv): Promise<Outcome> {
     const vitest = join(this.sandbox, 'node_modules', 'vitest', 'vitest.mjs');
-    const run = await this.spawnGroup(process.execPath, [vitest, 'run', test.file], env, this.opts.unitTimeoutSeconds * 1000);
+    const config = join(this.sandbox, 'tools', 'mutate', 'vitest.units.config.ts');
+    const args = [vitest, 'run', '--config', config, test.file];
+    const run = await this.spawnGroup(process.execPath, args, env, this.opts.unitTimeoutSeconds * 1000);
     if (run.timedOut) return { status: 'timeout', message: `${test.file} ran over ${this.opts.unitTimeoutSeconds} s` };
     return run.code === 0 ? { status: 'pass' } : { status: 'fail', message: run.output.slice(-4000) };
   }
