@@ -150,6 +150,7 @@ export const INSTRUCTION_SET = {
   NewArgs: { operands: [], effect: -2, doc: '[class args kw] -> [instance]: new with an argument array and keyword map' },
   CallSuper: { operands: ['name', 'count'], effect: ([, argc]) => -argc!, doc: "[self a1..an] -> [r]: call the defining class's parent's method" },
   CallSuperArgs: { operands: ['name'], effect: -2, doc: '[self args kw] -> [r]: super call with an argument array and keyword map' },
+  CheckCallable: { operands: ['name'], effect: 0, doc: 'TypeError naming a path callee (`gene/io/read`) whose value cannot be called' },
 } satisfies Record<string, InstructionSpec>;
 
 export type OpName = keyof typeof INSTRUCTION_SET;

@@ -98,4 +98,5 @@ export const enum Op {
   NewArgs = 93,
   CallSuper = 94,
   CallSuperArgs = 95,
+  CheckCallable = 96,
 }

@@ -1,5 +1,6 @@
 // The `gene` command (gene-core §9): run, eval, repl, compile --disasm, spec, conformance.
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
+import { readSourceFile } from './source-file.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disassemble } from '../bytecode/disasm.js';
@@ -104,11 +105,12 @@ async function main(argv: string[]): Promise<number> {
       const { limits, rest } = parseRunOptions(args);
       const file = rest[0];
       if (file === undefined) throw new UsageError('gene run needs a FILE');
-      if (!existsSync(file)) {
-        process.stderr.write(`Error: File not found: ${file}\n`);
+      const source = readSourceFile(file);
+      if (!source.ok) {
+        process.stderr.write(`Error: ${source.error}\n`);
         return 1;
       }
-      return runProgram(readFileSync(file, 'utf8'), file, limits);
+      return runProgram(source.text, file, limits);
     }
     case 'eval': {
       const { limits, rest } = parseRunOptions(args);
@@ -118,12 +120,13 @@ async function main(argv: string[]): Promise<number> {
     case 'compile': {
       const file = args.find((a) => !a.startsWith('--'));
       if (!args.includes('--disasm') || file === undefined) throw new UsageError('usage: gene compile --disasm FILE');
-      if (!existsSync(file)) {
-        process.stderr.write(`Error: File not found: ${file}\n`);
+      const source = readSourceFile(file);
+      if (!source.ok) {
+        process.stderr.write(`Error: ${source.error}\n`);
         return 1;
       }
       try {
-        process.stdout.write(disassemble(compileSource(readFileSync(file, 'utf8'), file)) + '\n');
+        process.stdout.write(disassemble(compileSource(source.text, file)) + '\n');
         return 0;
       } catch (e) {
         const line = staticErrorLine(e);

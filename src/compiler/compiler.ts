@@ -2,7 +2,7 @@
 // Expressions: every compiled expression leaves exactly one value on the operand stack.
 import { sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
 import { CompileError } from '../values/errors.js';
-import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
+import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value, repr } from '../values/values.js';
 import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
 import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, isSym, type CompileOptions, type FormCompiler } from './form-compiler.js';
@@ -304,6 +304,8 @@ export class Compiler implements FormCompiler {
   compileCall(g: GGene): void {
     const fn = this.fn;
     this.compileExpr(g.type);
+    // A path head (`gene/io/read`) is void when a segment is missing: name it if it is not callable.
+    if (g.type instanceof Sym && g.type.name.includes('/') && g.type.name !== '/') fn.emit(Op.CheckCallable, fn.name_(g.type.name));
     if (g.props.size === 0 && !g.children.some(isSpread)) {
       g.children.forEach((a) => this.compileExpr(a));
       fn.emit(Op.Call, g.children.length);
@@ -360,6 +362,8 @@ export class Compiler implements FormCompiler {
       return;
     }
     if (Array.isArray(target)) {
+      const rest = target.find(isSpread);
+      if (rest !== undefined) this.fail(`a rest pattern ${rest.name} is not supported in destructuring; bind the array and use .get or a loop`, rest);
       target.forEach((t, i) => {
         fn.emit(Op.DestructIndex, i);
         this.bindPattern(t, at);
@@ -437,7 +441,7 @@ export class Compiler implements FormCompiler {
     const parsed: P[] = [];
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
-      if (!(p instanceof Sym)) this.fail(`bad parameter ${String(p)}: expected a name`);
+      if (!(p instanceof Sym)) this.fail(`bad parameter ${repr(p)}: expected a name, e.g. [a b = 1 rest... ^k]`, p);
       let name = p.name;
       let kw = false;
       let def: Value | undefined;

@@ -1,5 +1,6 @@
 // Control forms: if, loops, break/continue/return, throw, try/catch/finally, async/await
 // (gene-core §3.4–§3.7, §7). Loops yield exactly one value ([rule] §3.5).
+import { BUILTIN_CLASSES } from '../ops/classes.js';
 import { GGene, Sym, Value, str } from '../values/values.js';
 import { compileProtected, isSym, type FormCompiler } from './form-compiler.js';
 import type { LoopContext } from './emitter.js';
@@ -161,11 +162,15 @@ function compileFor(c: FormCompiler, g: GGene): void {
 function compileRepeat(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   if (g.children.length === 0) c.fail('repeat expects a count', g);
-  // 0..n-1 as an inclusive range
-  fn.emit(Op.Int, 0);
-  c.compileExpr(g.children[0]!);
+  // 1..n as an inclusive range; a count that is not an Int is a TypeError naming repeat.
   fn.emit(Op.Int, 1);
-  fn.emit(Op.Sub);
+  c.compileExpr(g.children[0]!);
+  fn.emit(Op.Dup);
+  fn.emit(Op.Const, fn.constant(BUILTIN_CLASSES.Int));
+  fn.emit(Op.IsInstance);
+  const ok = fn.emitJump(Op.JumpIfTrue);
+  fn.emit(Op.ThrowError, fn.constant(str('TypeError')), fn.constant(str('repeat expects an Int count')));
+  fn.patch(ok);
   fn.emit(Op.MakeRange);
   compileIteration(c, null, g.children.slice(1), g);
 }

@@ -103,6 +103,7 @@ class Reader extends Scanner {
         if (n === '"') return this.readInterp();
         if (n === '[') throw this.err("'#[' (set literal) is not supported", start);
         if (n === '/') throw this.err("'#/' (regex literal) is not supported", start);
+        if (n === '{') throw this.err("'#{' outside a string is not supported (newer Gene syntax); #{expr} interpolates only inside #\"…\" strings", start);
         if (n === '@') throw this.err("'#@' (decorator) is not supported", start);
         break; // `#word` is a plain symbol (gene-core §1.1)
       }

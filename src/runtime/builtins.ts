@@ -3,6 +3,7 @@
 import type { NativeContext } from '../contract/host.js';
 import { add, compare, div, mod, mul, neg, sub } from '../ops/arith.js';
 import { allClasses, BUILTIN_CLASSES } from '../ops/classes.js';
+import { codePoints } from '../ops/strings.js';
 import { geneError } from '../values/errors.js';
 import { settleFuture } from './futures.js';
 import {
@@ -60,7 +61,7 @@ export function installBuiltins(vm: NativeContext): void {
   def('len', (args) => {
     const v = args[0] ?? null;
     if (Array.isArray(v)) return v.length;
-    if (v instanceof GString) return [...v.s].length;
+    if (v instanceof GString) return codePoints(v).length;
     if (v instanceof GMap) return v.entries.size; // [rule] §5.4: entry count
     throw geneError('TypeError', `len expects an Array, String or Map, got ${kindName(v)}`);
   });
@@ -97,7 +98,8 @@ export function installBuiltins(vm: NativeContext): void {
   def('sleep', sleep);
   const sleepAsync: NativeImpl = (args) => vm.host.timer(vm, durationMs(args[0], 'sleep_async'));
   const now: NativeImpl = () => new GFloat(Date.now() / 1000);
-  const nowUs: NativeImpl = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+  // Upstream returns epochTime() * 1e6, a Float: microseconds since the epoch do not fit 48 bits.
+  const nowUs: NativeImpl = () => new GFloat(Math.round((performance.timeOrigin + performance.now()) * 1000));
 
   // ---- futures and threads ----
   const newFn: NativeImpl = (args) => {

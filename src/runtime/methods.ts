@@ -4,10 +4,13 @@ import type { NativeContext } from '../contract/host.js';
 import { checkWritable } from '../ops/access.js';
 import { geneError } from '../values/errors.js';
 import { isInstanceOf } from '../ops/classes.js';
+import {
+  appendText, checkArrayGrowth, codePointAt, codePointIndexOf, codePoints, parseFloatStrict, parseIntStrict, sliceCodePoints,
+} from '../ops/strings.js';
 import { settleFuture } from './futures.js';
 import { preludeFunction } from './prelude.js';
 import {
-  GClass, GFloat, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
+  GChar, GClass, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
   display, equals, kindName, str, sym, type NativeResult,
 } from '../values/values.js';
 
@@ -28,8 +31,8 @@ function string(v: Value | undefined, what: string): string {
 const ARRAY: Table = {
   size: (_, a: Value[]) => a.length,
   length: (_, a: Value[]) => a.length,
-  add: (_, a: Value[], [v]) => (a.push(v ?? null), a),
-  append: (_, a: Value[], [v]) => (a.push(v ?? null), a),
+  add: (_, a: Value[], [v]) => (checkArrayGrowth(a.length, 1), a.push(v ?? null), a),
+  append: (_, a: Value[], [v]) => (checkArrayGrowth(a.length, 1), a.push(v ?? null), a),
   get: (_, a: Value[], [i]) => {
     const j = int(i, '.get');
     return j >= 0 && j < a.length ? a[j]! : null;
@@ -69,28 +72,27 @@ const MAP: Table = {
   to_s: (_, m: GMap) => str(display(m)),
 };
 
-/** [rule] gene-core §5.5: lengths count code points. */
-const codePoints = (s: string) => [...s];
-
 const STRING: Table = {
-  length: (_, s: GString) => codePoints(s.s).length,
-  size: (_, s: GString) => codePoints(s.s).length,
+  // [rule] LANG-CORE.9: every position and length counts code points (ops/strings.ts).
+  length: (_, s: GString) => codePoints(s).length,
+  size: (_, s: GString) => codePoints(s).length,
   append: (_, s: GString, args) => {
-    for (const a of args) s.s += display(a);
+    for (const a of args) appendText(s, display(a));
     return s;
   },
   to_upper: (_, s: GString) => str(s.s.replace(/[a-z]/g, (c) => c.toUpperCase())),
   to_lower: (_, s: GString) => str(s.s.replace(/[A-Z]/g, (c) => c.toLowerCase())),
   substr: (_, s: GString, [start, end]) => {
-    const cps = codePoints(s.s);
+    const n = codePoints(s).length;
     let a = int(start, '.substr');
-    if (a < 0) a += cps.length;
-    const b = end === undefined ? cps.length - 1 : int(end, '.substr');
-    return str(cps.slice(Math.max(0, a), (b < 0 ? b + cps.length : b) + 1).join(''));
+    if (a < 0) a += n;
+    let b = end === undefined ? n - 1 : int(end, '.substr');
+    if (b < 0) b += n;
+    return str(sliceCodePoints(s, a, b + 1));
   },
   split: (_, s: GString, [sep]) => s.s.split(string(sep, '.split')).map(str),
-  index: (_, s: GString, [x]) => s.s.indexOf(string(x, '.index')),
-  rindex: (_, s: GString, [x]) => s.s.lastIndexOf(string(x, '.rindex')),
+  index: (_, s: GString, [x]) => codePointIndexOf(s, s.s.indexOf(string(x, '.index'))),
+  rindex: (_, s: GString, [x]) => codePointIndexOf(s, s.s.lastIndexOf(string(x, '.rindex'))),
   trim: (_, s: GString) => str(s.s.trim()),
   starts_with: (_, s: GString, [x]) => s.s.startsWith(string(x, '.starts_with')),
   ends_with: (_, s: GString, [x]) => s.s.endsWith(string(x, '.ends_with')),
@@ -99,17 +101,13 @@ const STRING: Table = {
   replace: (_, s: GString, [a, b]) => str(s.s.replace(string(a, '.replace'), () => string(b, '.replace'))),
   replace_all: (_, s: GString, [a, b]) => str(s.s.split(string(a, '.replace_all')).join(string(b, '.replace_all'))),
   char_at: (_, s: GString, [i]) => {
-    const c = codePoints(s.s)[int(i, '.char_at')];
-    return c === undefined ? null : str(c);
+    const j = int(i, '.char_at');
+    const c = codePointAt(s, j);
+    if (c === undefined) throw geneError('IndexError', `char_at index ${j} is out of bounds (length ${codePoints(s).length})`);
+    return new GChar(c);
   },
-  to_i: (_, s: GString) => {
-    const n = Number.parseInt(s.s.trim(), 10);
-    return Number.isNaN(n) ? 0 : n;
-  },
-  to_f: (_, s: GString) => {
-    const n = Number.parseFloat(s.s.trim());
-    return new GFloat(Number.isNaN(n) ? 0 : n);
-  },
+  to_i: (_, s: GString) => parseIntStrict(s.s),
+  to_f: (_, s: GString) => parseFloatStrict(s.s),
   to_s: (_, s: GString) => str(s.s),
 };
 

@@ -17,6 +17,7 @@ export const ERROR_KINDS = {
   AssertionFailed: 'an assert condition was false',
   ControlFlowError: 'break or continue outside a loop',
   StackOverflow: 'the call depth limit was exceeded',
+  OutOfMemory: 'a String or Array would grow past the size limit of the implementation',
   AsyncTimeout: 'an await, join or recv with ^timeout did not finish in time',
   ThreadPoolExhausted: 'every worker slot is in use',
   ThreadInvalid: 'the thread handle is stale, or the operation cannot apply to that thread',

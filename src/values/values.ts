@@ -38,6 +38,8 @@ export class GFloat {
 
 /** Strings are mutable objects: `.append` changes every variable bound to the same string. */
 export class GString {
+  /** Code-point index of the current content, built on demand by ops/strings.ts. */
+  codePoints: unknown = null;
   constructor(public s: string) {}
 }
 

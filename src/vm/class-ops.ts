@@ -4,7 +4,7 @@
 import { InternalError, geneError } from '../values/errors.js';
 import { BUILTIN_CLASSES, allClasses } from '../ops/classes.js';
 import { settleFuture } from '../runtime/futures.js';
-import { GClass, GFunction, GFuture, GInstance, Value, display, kindName } from '../values/values.js';
+import { GClass, GFunction, GFuture, GInstance, NativeFn, VOID, Value, display, kindName } from '../values/values.js';
 import { FrameMode, type Frame } from './frame.js';
 import type { Machine as VM } from './machine.js';
 
@@ -86,4 +86,11 @@ export function callSuper(vm: VM, frame: Frame, name: string, argc: number, kw: 
     throw geneError('MethodNotFound', `Method ${name} not found above class ${owner.name} (super .${name})`);
   }
   callAsMethod(vm, fn, vm.sp - argc - 1, argc, kw);
+}
+
+/** A call whose head is a path: a missing member is void; say which path, not just "VkVoid". */
+export function checkCallable(callee: Value, path: string): void {
+  if (callee instanceof GFunction || callee instanceof NativeFn || callee instanceof GInstance) return;
+  if (callee === VOID) throw geneError('TypeError', `Cannot call ${path}: it is not defined (the path gives void)`);
+  throw geneError('TypeError', `Cannot call ${path}: it is a value of type ${kindName(callee)}, not a function`);
 }

@@ -1,5 +1,6 @@
 // Instructions that build values: closures, spreads, map and gene literals, ranges, interpolated
 // strings. Those that pop operands take the stack and stack pointer and return the new pointer.
+import { checkArrayGrowth, checkedConcat } from '../ops/strings.js';
 import { geneError } from '../values/errors.js';
 import type { CodeUnit } from '../values/values.js';
 import { Cell, GFunction, GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../values/values.js';
@@ -15,8 +16,10 @@ export function closure(unit: CodeUnit, stack: Value[], base: number, frame: Fra
 export function arraySpread(stack: Value[], sp: number): number {
   const xs = stack[--sp]!;
   const target = stack[sp - 1] as Value[];
-  if (Array.isArray(xs)) target.push(...xs);
-  else if (xs !== null) throw geneError('TypeError', `Cannot spread a value of type ${kindName(xs)}`);
+  if (Array.isArray(xs)) {
+    checkArrayGrowth(target.length, xs.length);
+    for (let i = 0; i < xs.length; i++) target.push(xs[i]!); // no spread call: any length
+  } else if (xs !== null) throw geneError('TypeError', `Cannot spread a value of type ${kindName(xs)}`);
   return sp;
 }
 
@@ -54,7 +57,7 @@ export function makeRange(stack: Value[], sp: number): number {
 /** [parts..] -> [String] (`#"…"`, gene-core §1.3). */
 export function interpolate(stack: Value[], sp: number, n: number): number {
   let s = '';
-  for (let i = sp - n; i < sp; i++) s += interpolationText(stack[i]!);
+  for (let i = sp - n; i < sp; i++) s = checkedConcat(s, interpolationText(stack[i]!));
   sp -= n;
   stack[sp] = new GString(s);
   return sp + 1;

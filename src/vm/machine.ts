@@ -171,7 +171,7 @@ export class Machine implements NativeContext {
     const stack = this.stack;
     const { nparams, nrequired, restSlot } = unit;
     if (argc < nrequired || (argc > nparams && restSlot < 0)) {
-      throw geneError('ArgumentError', `Expected ${nrequired === nparams ? nparams : `${nrequired} to ${nparams}`} arguments, got ${argc}`);
+      throw geneError('ArgumentError', arityMessage(unit, argc));
     }
     let top = base + argc;
     if (argc > nparams) {
@@ -325,3 +325,11 @@ export class Machine implements NativeContext {
   }
 }
 
+/** `Expected 2 arguments, got 1`; with a rest parameter `Expected at least 1 argument, got 0`. */
+function arityMessage(unit: CodeUnit, argc: number): string {
+  const { nparams, nrequired, restSlot } = unit;
+  const want = restSlot >= 0 ? `at least ${nrequired}` : nrequired === nparams ? `${nparams}` : `${nrequired} to ${nparams}`;
+  const plural = restSlot < 0 && nparams === 1 && nrequired === 1 ? 'argument' : restSlot >= 0 && nrequired === 1 ? 'argument' : 'arguments';
+  const who = unit.name.startsWith('<') ? '' : ` (${unit.name})`;
+  return `Expected ${want} ${plural}, got ${argc}${who}`;
+}

@@ -132,6 +132,9 @@ export function rareInstruction(vm: Machine, frame: Frame, op: Op): void {
       K.defineMethod(stack[sp - 1]!, fn, name, code[pc++]! === 1);
       break;
     }
+    case Op.CheckCallable:
+      K.checkCallable(stack[sp - 1]!, frame.unit.names[code[pc++]!]!);
+      break;
     default:
       throw new InternalError(`unknown opcode ${op} at ${pc - 1} in ${frame.unit.name}`);
   }

@@ -15,6 +15,10 @@ export function toGeneThrow(e: unknown): GeneThrow {
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return geneError('StackOverflow', 'Stack overflow: the JavaScript stack is exhausted');
   }
+  if (e instanceof RangeError && /Invalid (string|array|typed array) length|Array buffer allocation failed/i.test(e.message)) {
+    // LANG-VAL.7: the host refused to build a value that large: a Gene error, not a VM bug.
+    return geneError('OutOfMemory', `Value too large for this host: ${e.message}`);
+  }
   throw e;
 }
 
