@@ -1,0 +1,21 @@
+// `gene repl` under a real pseudo-terminal (issue 12): Ctrl-C stops a runaway evaluation and an
+// evaluation that waits, prints one line, and returns to the prompt with the variables intact.
+// The terminal is driven by test/fixtures/pty-repl.py (Python's pty module); skipped without python3.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const python = spawnSync('python3', ['-c', 'import pty'], { encoding: 'utf8' }).status === 0;
+
+describe.skipIf(!python)('gene repl through a pseudo-terminal (needs python3; skipped when missing)', () => {
+  it('Ctrl-C interrupts a runaway loop and a wait; the session continues', () => {
+    const r = spawnSync('python3', [join(root, 'test/fixtures/pty-repl.py'), process.execPath, join(root, 'bin/gene.js')], {
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(r.stdout).toContain('Interrupted (Ctrl-C)');
+    expect(r.stdout.match(/Interrupted/g)?.length).toBe(2);
+    expect(r.status).toBe(0);
+  }, 200_000);
+});
