@@ -6,10 +6,15 @@ import {
 
 /** `obj/name`: map key, gene property, error field; void when missing (gene-core §5.1). */
 export function getMember(obj: Value, name: string): Value {
-  if (obj instanceof GMap) return obj.entries.get(name) ?? VOID;
-  if (obj instanceof GGene) return obj.props.get(name) ?? VOID;
-  if (obj instanceof GInstance) return obj.props.get(name) ?? VOID;
+  if (obj instanceof GMap) return present(obj.entries.get(name));
+  if (obj instanceof GGene) return present(obj.props.get(name));
+  if (obj instanceof GInstance) return present(obj.props.get(name));
   return VOID;
+}
+
+/** A stored nil is nil; only a missing key is void. */
+function present(v: Value | undefined): Value {
+  return v === undefined ? VOID : v;
 }
 
 /** A name segment that falls back to a variable's value as the key or index. */

@@ -9,13 +9,15 @@ import {
   NativeFn, Sym, ThreadHandle, ThreadMessageValue, VOID, Value, kindName,
 } from '../values/values.js';
 import type { VM } from '../vm/vm.js';
+import { ClassEncoder, decodeClasses, type EncClass } from './class-codec.js';
 
 /**
  * An encoded value: ints as numbers, strings as JS strings, nil/booleans as themselves, every
  * other kind a tagged array: ['f', x] float, ['y', name, loc?] symbol, ['c', c] char,
  * ['a', ...items] array, ['m', k, v, …] map, ['g', type, [k, v, …], [children…]] gene,
  * ['r', start, end, step, explicit] range, ['t', id, secret] thread, ['F', fnIndex] function,
- * ['N', name] builtin native, ['C', name] builtin class, ['E', class, k, v, …] error, ['v'] void.
+ * ['N', name] builtin native, ['C', name] builtin class, ['E', class, k, v, …] error, ['v'] void,
+ * ['K', classIndex] user class and ['O', classIndex, k, v, …] its instance (THR-MSG-COPY.5).
  */
 export type Enc = null | boolean | number | string | EncTagged;
 export type EncTagged = [string, ...unknown[]];
@@ -40,6 +42,8 @@ export interface Tables {
   c: Enc[];
   /** Global namespaces: the copied module globals the functions use, each name once. */
   n: [string, Enc][][];
+  /** User classes (THR-MSG-COPY.5, class-codec.ts), parents first. */
+  k?: EncClass[];
 }
 
 export interface Encoded {
@@ -71,6 +75,14 @@ export class Encoder {
   private readonly nsIdx = new Map<Namespace, { idx: number; names: Set<string> }>();
   private readonly t: Tables = { u: [], f: [], c: [], n: [] };
   private used = false;
+  private readonly classes = new ClassEncoder({
+    fn: (f) => this.fn(f),
+    isBuiltinClass: (c) => BUILTIN_CLASS_SET.has(c),
+    useTables: () => {
+      this.used = true;
+      return (this.t.k ??= []);
+    },
+  });
 
   /**
    * `builtins`: the sender's builtins, to check that natives sent by name are builtins.
@@ -170,13 +182,23 @@ export class Encoder {
       return ['N', v.name];
     }
     if (v instanceof GClass) {
-      if (!BUILTIN_CLASS_SET.has(v)) this.fail(`the class ${v.name}`, 'only builtin classes can be sent, by name');
-      return ['C', v.name];
+      if (BUILTIN_CLASS_SET.has(v)) return ['C', v.name];
+      this.push(Seg.Text, `(class ${v.name})`);
+      const k = this.classes.cls(v); // THR-MSG-COPY.5: a class travels like a function
+      this.pop();
+      return ['K', k];
     }
     if (v instanceof GInstance) {
-      if (!v.cls.isSubclassOf(ROOT_ERROR_CLASS)) this.fail(`an instance of ${v.cls.name}`, 'only error objects can be sent');
+      const builtin = BUILTIN_CLASS_SET.has(v.cls);
       this.enter(v);
-      const out: EncTagged = ['E', v.cls.name];
+      let out: EncTagged;
+      if (builtin) out = ['E', v.cls.name];
+      else {
+        // THR-MSG-COPY.5: an instance is sendable when its fields are; its class comes along.
+        this.push(Seg.Text, `(class ${v.cls.name})`);
+        out = ['O', this.classes.cls(v.cls)];
+        this.pop();
+      }
       this.entries(v.props, out);
       this.leave(v);
       return out;
@@ -345,6 +367,7 @@ function decodeConst(c: EncConst, builtins: Namespace): Constant {
  */
 export class Decoder {
   private readonly fns: GFunction[] = [];
+  private classes: GClass[] = [];
   readonly units: CodeUnit[] = [];
 
   constructor(
@@ -359,6 +382,7 @@ export class Decoder {
     for (const [u, n, cs] of t.f) {
       this.fns.push(new GFunction(this.units[u]!, cs.map((i) => cells[i]!), n < 0 ? builtins : nss[n]!));
     }
+    if (t.k !== undefined) this.classes = decodeClasses(t.k, this.fns, (name) => this.builtinClass(name));
     t.c.forEach((e, i) => (cells[i]!.v = this.value(e)));
     t.n.forEach((entries, i) => {
       for (const [name, e] of entries) nss[i]!.define(name, this.value(e));
@@ -401,14 +425,12 @@ export class Decoder {
         if (!(v instanceof NativeFn)) throw geneError('NotSendable', `the builtin ${e[1] as string} does not exist in this thread`);
         return v;
       }
-      case 'C': {
-        const name = e[1] as string;
-        const v = this.builtins.lookup(name)?.v;
-        if (v instanceof GClass) return v;
-        const k = isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined;
-        if (k !== undefined) return k;
-        throw geneError('NotSendable', `the class ${name} does not exist in this thread`);
-      }
+      case 'C':
+        return this.builtinClass(e[1] as string);
+      case 'K':
+        return this.classes[e[1] as number]!;
+      case 'O':
+        return new GInstance(this.classes[e[1] as number]!, this.entries(e, 2));
       case 'E': {
         const name = e[1] as string;
         const cls = (isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined) ?? ROOT_ERROR_CLASS;
@@ -416,6 +438,14 @@ export class Decoder {
       }
     }
     throw new Error(`codec: unknown tag ${String(e[0])}`);
+  }
+
+  private builtinClass(name: string): GClass {
+    const v = this.builtins.lookup(name)?.v;
+    if (v instanceof GClass) return v;
+    const k = isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined;
+    if (k !== undefined) return k;
+    throw geneError('NotSendable', `the class ${name} does not exist in this thread`);
   }
 
   private entries(e: unknown[], from: number): Map<string, Value> {
