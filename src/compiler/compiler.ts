@@ -16,7 +16,13 @@ import type { CodeUnit, KeywordParam } from '../values/values.js';
 const ASSIGN_OPS: Record<string, Op | null> = { '=': null, '+=': Op.Add, '-=': Op.Sub, '%=': Op.Mod };
 
 /** Special-form heads (gene-core §3): a gene with one of these heads is never a call or infix. */
-const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS]);
+/** Forms of newer Gene this implementation does not have: a clear CompileError, not a misreading. */
+const UNSUPPORTED_FORMS: Record<string, string> = {
+  import: 'modules and import are not supported by gene-ref yet',
+  ns: 'namespaces (ns) are not supported by gene-ref yet',
+  type: 'type aliases (type) are not supported by gene-ref yet',
+};
+const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS, ...Object.keys(UNSUPPORTED_FORMS)]);
 const CLASS_FORM_SET: ReadonlySet<string> = new Set(CLASS_FORMS);
 
 export { DEFAULT_COMPILE_OPTIONS, type CompileOptions };
@@ -298,6 +304,8 @@ export class Compiler implements FormCompiler {
         return this.compileGeneLiteral(new Sym('_'), g);
     }
     if (CLASS_FORM_SET.has(name)) return compileClassForm(this, name, g);
+    const unsupported = UNSUPPORTED_FORMS[name];
+    if (unsupported !== undefined) this.fail(`(${name} …): ${unsupported}`, g);
     compileControlForm(this, name, g);
   }
 
