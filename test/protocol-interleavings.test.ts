@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ENDED, FULL, beginEnd, claim, free, publish, reserveMail, resolve, run, takeMail, type Mem, type Step,
+  ENDED, FULL, beginEnd, claim, free, publish, reserveMail, resolve, run, takeMail, unclaim, type Mem, type Step,
 } from '../src/threads/protocol/transitions.js';
 import {
-  EndReason, S_MAIL, S_STATE, SlotState, TOTAL_WORDS, genOf, isLive, mailCount, mailTag, sAt, slotWord, stateOf, tagOf,
+  EndReason, S_MAIL, S_STATE, SlotState, TOTAL_WORDS, genOf, isLive, mailCount, mailTag, sAt, slotWord, stateOf, tagOf, whoOf,
 } from '../src/threads/protocol/words.js';
 import {
   OLD_TOTAL_WORDS, OldReason, OldState, oldAlive, oldAllocate, oldBeginEnd, oldFree, oldHasEnded, oldMailCount,
@@ -49,7 +49,7 @@ type Actor = Generator<string, void, void>;
  * the threads take turns one step at a time. fast-check generates the schedule as data, so a
  * failing interleaving shrinks to a short list of picks. Returns the trace of steps.
  */
-function interleave(actors: Record<string, Actor>, schedule: [number, number][]): string[] {
+function interleave(actors: Record<string, Actor>, schedule: [number, number][], stopped = new Set<string>()): string[] {
   const live = Object.entries(actors);
   const trace: string[] = [];
   for (let k = 0; live.length > 0; k++) {
@@ -57,6 +57,12 @@ function interleave(actors: Record<string, Actor>, schedule: [number, number][])
     const i = pick % live.length;
     const [name, g] = live[i]!;
     for (let b = 0; b < burst; b++) {
+      if (stopped.has(name)) {
+        // Its Worker was terminated: it makes no further step.
+        live.splice(i, 1);
+        trace.push(`${name}: stopped`);
+        break;
+      }
       const r = g.next();
       if (r.done) {
         live.splice(i, 1);
@@ -370,12 +376,42 @@ function mailAccounting(): Scenario {
   };
 }
 
+/**
+ * A spawner's Worker is terminated at any point of its spawn (new protocol): thread 0 then
+ * cleans up after the Worker as `endThreadsOn` does. The slot is never left Claimed (it leaked
+ * Running in the first release), and is free or running the published thread.
+ */
+function spawnerDies(): Scenario & { stopped: Set<string> } {
+  const m = NEW.mem();
+  const stopped = new Set<string>();
+  return {
+    stopped,
+    actors: {
+      x: (function* () {
+        yield* NEW.spawn(m, 2, 3);
+      })(),
+      '0': (function* () {
+        yield 'terminates Worker 2';
+        stopped.add('x');
+        yield 'sees Worker 2 exit';
+        const w = m.load(sAt(1, S_STATE));
+        yield 'load state';
+        if (stateOf(w) === SlotState.Claimed && whoOf(w) === 2) yield* unclaim(m, 1, genOf(w), 2);
+      })(),
+    },
+    check() {
+      const st = stateOf(m.load(sAt(1, S_STATE)));
+      return st === SlotState.Free || st === SlotState.Running ? null : `the slot was left in state ${st}`;
+    },
+  };
+}
+
 // ---- the properties ----
 
-function property(make: () => Scenario) {
+function property(make: () => Scenario & { stopped?: Set<string> }) {
   return fc.property(schedules, (schedule) => {
     const sc = make();
-    const trace = interleave(sc.actors, schedule);
+    const trace = interleave(sc.actors, schedule, sc.stopped);
     const failure = sc.check();
     if (failure !== null) throw new Error(`${failure}\ninterleaving: ${trace.join(' → ')}`);
   });
@@ -404,6 +440,9 @@ describe('the thread protocol under a controlled scheduler', () => {
   it('a join returns only once the slot is free: a spawn right after it gets the slot', () => {
     fc.assert(property(() => joinThenSpawn(NEW)), params(7101));
     fc.assert(property(() => joinThenSpawn(OLD)), params(7101));
+  });
+  it("a spawner's Worker stopped mid-spawn never leaves its claim behind", () => {
+    fc.assert(property(spawnerDies), params(7103));
   });
   it('mail counts with two senders, a receiver taking messages, terminate and reuse', () => {
     fc.assert(property(mailAccounting), params(7102));
