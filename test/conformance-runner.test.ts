@@ -191,7 +191,7 @@ describe('expectations, limits and features', () => {
     const table = source.slice(source.indexOf('ERROR_KINDS = {'), source.indexOf('} as const'));
     const kinds = [...table.matchAll(/^\s+(\w+): /gm)].map((m) => m[1]);
     const contract = readFileSync(join(ROOT, 'conformance/HOST-CONTRACT.md'), 'utf8');
-    expect(contract).toMatch(/^# Host contract v1/);
+    expect(contract).toMatch(/^# Host contract v2/);
     expect(kinds.length).toBeGreaterThan(10);
     for (const kind of kinds) expect(contract).toContain(`| \`${kind}\` |`);
   });
@@ -200,7 +200,7 @@ describe('expectations, limits and features', () => {
 describe('reporters', () => {
   const base = caseOf('## features: threads\n# Expected: a', 'grp/x.gene');
   const mk = (id: string, r: Omit<CaseResult, 'case'>): CaseResult => ({ ...r, case: { ...base, id } });
-  const failure = { reason: 'output differs', expectedLines: ['a'], actualLines: ['<b> & "c"\x01'], diff: ['-a', '+<b> & "c"\x01'] };
+  const failure = { type: 'fail' as const, reason: 'output differs', expectedLines: ['a'], actualLines: ['<b> & "c"\x01'], diff: ['-a', '+<b> & "c"\x01'] };
   const results: CaseResult[] = [
     mk('p.ok', { status: 'pass', durationMs: 3 }),
     mk('p.fail#1', { status: 'fail', durationMs: 4, reason: 'output differs', failure, exitCode: 0, output: '<b> & "c"\x01\n' }),
@@ -232,18 +232,19 @@ describe('reporters', () => {
   it('writes well-formed, escaped JUnit XML', () => {
     const xml = junitReport(report());
     expectWellFormedXml(xml);
-    expect(xml).toMatch(/<testsuite name="gene-conformance" tests="5" failures="2" errors="0" skipped="2" time="1\.234">/);
-    expect(xml).toContain('<testcase classname="threads" name="p.fail#1"');
+    expect(xml).toMatch(/<testsuite name="gene-conformance" tests="5" failures="2" errors="0" time="1\.234" skipped="2">/);
+    expect(xml).toContain('<testcase name="p.fail#1" classname="threads"');
     expect(xml).toContain('&lt;b&gt; &amp; "c"');
     expect(xml).not.toContain('\x01');
-    expect(xml).toContain('<skipped message="no threads"/>');
+    expect(xml).toContain('<skipped>no threads</skipped>');
     expect(xml).toContain('value="gene &amp; co"');
     expect(xmlText('a\x00\x1bb\ud800c')).toBe('abc');
   });
 
   it('writes the JSON report', () => {
     const json = jsonReportObject(report());
-    expect(json).toMatchObject({ version: 1, hostContract: 1, impl: 'gene & co', ok: false });
+    expect(json).toMatchObject({ version: 2, hostContract: 2, impl: 'gene & co', ok: false });
+    expect(json.cases[1]!.failureType).toBe('fail');
     expect(json.summary).toMatchObject({ passed: 1, failed: 1, skipped: 1, knownFailures: 1, unexpectedPasses: 1 });
     expect(json.cases[1]).toMatchObject({ id: 'p.fail#1', status: 'fail', spec: [], features: ['threads'], expected: ['a'], exitCode: 0 });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
@@ -337,7 +338,8 @@ describe('end to end against the fake implementation', () => {
   it('exits 0 when nothing fails, and honours --allow-unexpected-pass', async () => {
     const passing = await cli(suite, ...common, '--filter', 'pass/', '--filter', 'fake.pass', '--filter', 'upstream', '--reporter', 'tap');
     expect(passing.status).toBe(0);
-    expect(passing.stdout).toMatch(/^TAP version 14\n1\.\.6\n/);
+    expect(passing.stdout).toMatch(/^TAP version 14\n(# gene-conformance .*\n)+1\.\.6\n/);
+    expect(passing.stdout).toContain('# gene-conformance implVersion: fake-gene 1.2.3\n');
     const expectOnly = [suite, ...common, '--filter', 'expect/'];
     expect((await cli(...expectOnly)).status).toBe(1);
     const allowed = await cli(...expectOnly, '--allow-unexpected-pass');

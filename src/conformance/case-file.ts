@@ -32,14 +32,16 @@ export interface ConformanceCase {
   exitCode: number;
   /** `# Expected:` texts with the prefix removed (not yet normalised); undefined when there are none. */
   expected?: string[];
+  /** Files or folders beside the case (relative to its folder) copied into its scratch folder (`## fixtures:`). */
+  fixtures: string[];
   /** False for a plain upstream-style file without any `## ` line. */
   hasHeader: boolean;
 }
 
-const HEADER_KEYS = ['id', 'spec', 'description', 'features', 'timeout', 'error', 'requires', 'run-in-thread'] as const;
+const HEADER_KEYS = ['id', 'spec', 'description', 'features', 'timeout', 'error', 'requires', 'run-in-thread', 'fixtures'] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 /** Keys whose values accumulate over several lines; the rest may appear once. */
-const REPEATABLE: ReadonlySet<HeaderKey> = new Set(['spec', 'description', 'features', 'requires']);
+const REPEATABLE: ReadonlySet<HeaderKey> = new Set(['spec', 'description', 'features', 'requires', 'fixtures']);
 
 const CASE_ID = /^[^\s#]+$/;
 const ERROR_KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -117,9 +119,17 @@ export function parseCaseText(text: string, file: string, relPath: string): Conf
     throw new SuiteError(file, `bad "## requires:": ${(e as Error).message}`, lineOf('requires'));
   }
 
+  const fixtures = words('fixtures');
+  for (const f of fixtures) {
+    if (f.startsWith('/') || f.split('/').includes('..')) {
+      throw new SuiteError(file, `"## fixtures:" names paths inside the case's folder, got "${f}"`, lineOf('fixtures'));
+    }
+  }
+
   return {
     id,
     file,
+    fixtures,
     relPath,
     spec: words('spec'),
     description: (header.description ?? []).join(' '),

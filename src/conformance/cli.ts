@@ -1,16 +1,17 @@
 // `gene conformance [DIR|FILE…] [options]`: load the suite, run it against an implementation,
 // report. Exit status: 0 no failures (skips are fine), 1 failures, 2 usage or suite errors.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SuiteError, UsageError } from './errors.js';
 import type { ConformanceCase } from './case-file.js';
+import { REPORT_COMMANDS, runReportCommand } from './commands.js';
 import { killLiveGroups } from './exec.js';
 import { lintCases } from './feature-lint.js';
 import { displayPath } from './report-paths.js';
 import { loadExpectations, unusedExpectations } from './expectations.js';
-import { loadLimits } from './limits.js';
+import { loadLimits, type LimitsRecord } from './limits.js';
 import { parseOptions, USAGE, type ConformanceOptions } from './options.js';
 import { packageDefaults, resolveImplCommand } from './package-root.js';
 import { createProgress, type ProgressMode, type TextSink } from './progress.js';
@@ -20,7 +21,9 @@ import { junitReport } from './report-junit.js';
 import { tapReport } from './report-tap.js';
 import type { RunReport } from './results.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, runSuite, selectCases } from './runner.js';
+import { collectMeta } from './run-meta.js';
 import { saveFailed } from './save-failed.js';
+import { formatChanges, updateExpectations, writeExpectations } from './update-expectations.js';
 import { isKnownFeature, loadSuite } from './suite.js';
 
 export interface ConsoleIO {
@@ -69,6 +72,10 @@ function installInterruptHandlers(tempDir: string): () => void {
 }
 
 async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
+  const command = REPORT_COMMANDS.find((c) => c === argv[0]);
+  if (command !== undefined) {
+    return runReportCommand(command, argv.slice(1), { out: (t) => io.stdout.write(t), err: (t) => io.stderr.write(t) });
+  }
   const options = parseOptions(argv);
   if (options.help) {
     io.stdout.write(`${USAGE}\n`);
@@ -92,11 +99,13 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     return EXIT_OK;
   }
 
-  const expectations = options.expectations !== undefined ? loadExpectations(options.expectations) : undefined;
+  // --update-expectations FILE reads FILE (when it exists) as the expectations, unless --expectations names another.
+  const expectationsFile = options.expectations ?? (options.updateExpectations !== undefined && existsSync(options.updateExpectations) ? options.updateExpectations : undefined);
+  const expectations = expectationsFile !== undefined ? loadExpectations(expectationsFile) : undefined;
   for (const stale of unusedExpectations(expectations, suite.cases.map((c) => c.id))) {
     io.stderr.write(`gene conformance: warning: ${expectations!.file}:${stale.line}: no case matches "${stale.pattern}"\n`);
   }
-  const limits = loadLimits(options.limits ?? defaults.limits, { optional: options.limits === undefined });
+  const limits = chooseLimits(options, defaults.limits, io);
   const implText = options.impl ?? defaults.implText;
   const implWords = options.impl !== undefined ? resolveImplCommand(options.impl) : defaults.implWords;
 
@@ -104,6 +113,7 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
   const progress = createProgress(io.stderr, progressMode(options, io), options.allowUnexpectedPass);
   const removeHandlers = installInterruptHandlers(tempDir);
   let report: RunReport;
+  const startedAt = new Date();
   try {
     report = await runSuite({
       impl: implText,
@@ -115,6 +125,8 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
       limits,
       allowUnexpectedPass: options.allowUnexpectedPass,
       maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
+      repeat: options.repeat,
+      retries: options.retries,
       tempDir,
       onResult: (result, done, total) => progress.onResult(result, done, total),
     });
@@ -123,6 +135,7 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     removeHandlers();
     rmSync(tempDir, { recursive: true, force: true });
   }
+  report.meta = collectMeta({ root: defaults.root, impl: implText, implWords, options: argv, startedAt, endedAt: new Date() });
 
   const text = renderReport(report, options);
   if (options.output !== undefined) {
@@ -141,7 +154,31 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     const folders = saveFailed(report, options.saveFailed);
     if (folders.length > 0) io.stderr.write(`gene conformance: ${folders.length} repro folder(s) in ${options.saveFailed}\n`);
   }
+  if (options.updateExpectations !== undefined) {
+    const file = options.updateExpectations;
+    const oldText = expectationsFile !== undefined ? readFileSync(expectationsFile, 'utf8') : '';
+    const today = new Date().toISOString().slice(0, 10);
+    const changes = updateExpectations(oldText, file, report, suite.cases.map((c) => c.id), today);
+    writeExpectations(file, changes.text);
+    io.stderr.write(formatChanges(file, changes));
+    // The file now describes this run; the run's own failures were what it was for.
+    return EXIT_OK;
+  }
   return report.summary.failing > 0 ? EXIT_FAILURES : EXIT_OK;
+}
+
+/**
+ * The limits record: --limits FILE; else gene-ref's own for gene-ref; else, for another --impl,
+ * nothing declared (cases with `## requires:` skip, and the run says so): gene-ref's limits are
+ * never silently assumed of another implementation.
+ */
+function chooseLimits(options: ConformanceOptions, defaultFile: string, io: ConsoleIO): LimitsRecord {
+  if (options.limits !== undefined) return loadLimits(options.limits, { optional: false });
+  if (options.impl === undefined) return loadLimits(defaultFile, { optional: true });
+  io.stderr.write(
+    'gene conformance: warning: --impl without --limits: the implementation declares no limits, so cases with "## requires:" are skipped; pass --limits FILE (Host contract §8)\n',
+  );
+  return {};
 }
 
 /** `--lint [--fix]`: every case's tags against the features its text uses. */

@@ -1,16 +1,21 @@
-// An expectations file records, per implementation, which cases it skips and which it is known
-// to fail, each with a reason. A known failure that starts passing is reported ("unexpected
-// pass") so the file does not silently go stale.
+// An expectations file records, per implementation, which cases it skips and how it is known to
+// fail them, each with a reason. A known failure that starts passing is reported ("unexpected
+// pass"), and one that starts failing another way is a failure, so the file does not go stale.
 //
 //   # comment
-//   skip thr.pool.lowest-free-slot   no worker threads on this host
-//   fail core.float.nan-print        prints NaN instead of nan (issue #12)
-//   skip thr.*                       ids may end in or contain * (any characters)
+//   skip    thr.pool.lowest-free-slot   no worker threads on this host
+//   fail    core.float.nan-print        prints NaN instead of nan (issue #12)
+//   timeout thr.main.self-send          thread 0 never dispatches (THR-MAIN.3)
+//   crash   thr.life.crash-oom          SIGSEGV in the allocator
+//   flaky   thr.io.lines-whole          lines interleave now and then (THR-IO.2)
+//   skip    thr.*                       ids may end in or contain * (any characters)
 
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
-export type ExpectationKind = 'skip' | 'fail';
+/** skip: not run. fail/timeout/crash: runs, and must fail exactly that way. flaky: may pass or fail. */
+export type ExpectationKind = 'skip' | 'fail' | 'timeout' | 'crash' | 'flaky';
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['skip', 'fail', 'timeout', 'crash', 'flaky'];
 
 export interface Expectation {
   kind: ExpectationKind;
@@ -34,13 +39,15 @@ export function parseExpectations(text: string, file: string): Expectations {
     if (line === '' || line.startsWith('#')) return;
     const m = /^(\S+)\s+(\S+)\s*(.*)$/.exec(line);
     const where = `${file}:${lineNo}`;
-    if (!m) throw new UsageError(`${where}: want "skip <id> <reason>" or "fail <id> <reason>", got: ${line}`);
+    if (!m) throw new UsageError(`${where}: want "<verb> <id> <reason>" (verb: ${EXPECTATION_KINDS.join(', ')}), got: ${line}`);
     const [, kind, pattern, reason] = m;
-    if (kind !== 'skip' && kind !== 'fail') throw new UsageError(`${where}: unknown expectation "${kind}" (want skip or fail)`);
+    if (!EXPECTATION_KINDS.includes(kind as ExpectationKind)) {
+      throw new UsageError(`${where}: unknown expectation "${kind}" (want one of ${EXPECTATION_KINDS.join(', ')})`);
+    }
     if (reason === '') throw new UsageError(`${where}: "${kind} ${pattern}" needs a reason`);
     if (exact.has(pattern!)) throw new UsageError(`${where}: "${pattern}" already has an expectation on line ${exact.get(pattern!)}`);
     exact.set(pattern!, lineNo);
-    entries.push({ kind, pattern: pattern!, reason: reason!, line: lineNo });
+    entries.push({ kind: kind as ExpectationKind, pattern: pattern!, reason: reason!, line: lineNo });
   });
   return { file, entries };
 }
@@ -55,7 +62,7 @@ export function loadExpectations(file: string): Expectations {
   return parseExpectations(text, file);
 }
 
-function patternMatches(pattern: string, id: string): boolean {
+export function patternMatches(pattern: string, id: string): boolean {
   if (!pattern.includes('*')) return pattern === id;
   const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
   return new RegExp(`^${source}$`).test(id);

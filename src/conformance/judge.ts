@@ -1,4 +1,4 @@
-// Judging one run against its case (Host contract v1 §"Judging"; gene-core §10):
+// Judging one run against its case (Host contract §6; gene-core §10):
 //   1. the implementation ran, ended by itself in time, and was not killed by a signal;
 //   2. its exit status is the expected one (`# ExitCode:`, else 1 with `## error:`, else 0);
 //   3. with `## error: Kind`, the output holds an uncaught-error line of that kind;
@@ -7,7 +7,7 @@
 import type { ConformanceCase } from './case-file.js';
 import { diffLines, normalizeActual, normalizeExpected, outputLines, sameLines } from './compare.js';
 import type { RunOutcome } from './exec.js';
-import type { Failure } from './results.js';
+import type { Failure, FailureType } from './results.js';
 
 /**
  * `Error: <Kind> at <file>:<line>:<col>: <message>`, or without the location. Lines are already
@@ -19,12 +19,12 @@ export function errorLinePattern(kind: string): RegExp {
   return new RegExp(`^Error: ${name}(?: at \\S.*?:\\d+:\\d+)?(?::.*)?$`);
 }
 
-function exitProblem(c: ConformanceCase, outcome: RunOutcome): string | undefined {
+function exitProblem(c: ConformanceCase, outcome: RunOutcome): { text: string; type: FailureType } | undefined {
   if (outcome.exitCode === c.exitCode) return undefined;
   const code = outcome.exitCode;
-  // Host contract v1: 0 = ok, 1 = uncaught error, anything else = the implementation crashed.
-  if (code !== 0 && code !== 1) return `crashed (exit code ${code}), expected exit code ${c.exitCode}`;
-  return `exit code ${code}, expected ${c.exitCode}`;
+  // Host contract §2: 0 = ok, 1 = uncaught error, anything else = the implementation crashed.
+  if (code !== 0 && code !== 1) return { text: `crashed (exit code ${code}), expected exit code ${c.exitCode}`, type: 'crash' };
+  return { text: `exit code ${code}, expected ${c.exitCode}`, type: 'fail' };
 }
 
 export interface JudgeContext {
@@ -37,16 +37,26 @@ export function judgeRun(c: ConformanceCase, outcome: RunOutcome, context: Judge
   let actualLines = normalizeActual(outputLines(outcome.output));
   const expectedLines = c.expected === undefined ? undefined : normalizeExpected(c.expected);
   const problems: string[] = [];
+  let type: FailureType = 'fail';
 
   // Step 1: the run itself.
-  if (outcome.spawnError !== undefined) problems.push(`cannot start the implementation: ${outcome.spawnError}`);
-  else if (outcome.timedOut) problems.push(`timeout (${formatSeconds(context.timeoutMs)}, class ${c.timeout})`);
-  else if (outcome.outputTooLarge) problems.push(`output limit exceeded (more than ${context.maxOutputBytes} bytes)`);
-  else if (outcome.signal !== null) problems.push(`crashed (${outcome.signal})`);
-  else {
+  if (outcome.spawnError !== undefined) {
+    problems.push(`cannot start the implementation: ${outcome.spawnError}`);
+    type = 'crash';
+  } else if (outcome.timedOut) {
+    problems.push(`timeout (${formatSeconds(context.timeoutMs)}, class ${c.timeout})`);
+    type = 'timeout';
+  } else if (outcome.outputTooLarge) problems.push(`output limit exceeded (more than ${context.maxOutputBytes} bytes)`);
+  else if (outcome.signal !== null) {
+    problems.push(`crashed (${outcome.signal})`);
+    type = 'crash';
+  } else {
     // Step 2: exit status.
     const exit = exitProblem(c, outcome);
-    if (exit !== undefined) problems.push(exit);
+    if (exit !== undefined) {
+      problems.push(exit.text);
+      type = exit.type;
+    }
   }
 
   // Step 3: the uncaught-error line, which is then left out of the output comparison.
@@ -74,7 +84,7 @@ export function judgeRun(c: ConformanceCase, outcome: RunOutcome, context: Judge
   }
 
   if (problems.length === 0) return undefined;
-  return { reason: problems.join('; '), expectedLines, actualLines, diff };
+  return { type, reason: problems.join('; '), expectedLines, actualLines, diff };
 }
 
 export function formatSeconds(ms: number): string {

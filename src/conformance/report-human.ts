@@ -11,7 +11,7 @@ const MAX_DIFF_LINES = 12;
 const OUTPUT_TAIL_LINES = 5;
 
 function failureBlock(r: CaseResult): string[] {
-  const label = r.status === 'unexpected-pass' ? 'UNEXPECTED PASS' : 'FAIL';
+  const label = r.status === 'unexpected-pass' ? 'UNEXPECTED PASS' : r.status === 'flaky' ? 'FLAKY' : (r.failure?.type ?? 'fail').toUpperCase();
   const lines = [`${label} ${r.case.id}: ${r.reason ?? 'failed'}  (${displayPath(r.case.file)})`];
   const diff = r.failure?.diff ?? [];
   if (diff.length > 0) {
@@ -36,7 +36,7 @@ export function summaryLine(report: RunReport): string {
 export function humanReport(report: RunReport, options: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
   for (const r of report.results) {
-    if (r.status === 'fail' || (r.status === 'unexpected-pass' && !report.allowUnexpectedPass)) {
+    if (r.status === 'fail' || r.status === 'flaky' || (r.status === 'unexpected-pass' && !report.allowUnexpectedPass)) {
       lines.push(...failureBlock(r));
     } else if (options.verbose && r.status === 'skip') {
       lines.push(`skip ${r.case.id}: ${r.reason ?? ''}`);
@@ -48,6 +48,7 @@ export function humanReport(report: RunReport, options: { verbose?: boolean } = 
   }
   const s = report.summary;
   const notes: string[] = [];
+  if (s.flaky > 0) notes.push(`${s.flaky} flaky (counted as failed)`);
   if (s.knownFailures > 0) notes.push(`${s.knownFailures} known failure${s.knownFailures === 1 ? '' : 's'}`);
   if (s.unexpectedPasses > 0) {
     notes.push(

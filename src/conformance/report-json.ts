@@ -2,15 +2,21 @@
 // host contract the run was judged by.
 
 import { displayPath } from './report-paths.js';
-import type { CaseStatus, RunReport } from './results.js';
+import type { AttemptOutcome, CaseStatus, FailureType, RunMeta, RunReport } from './results.js';
 
-export const JSON_REPORT_VERSION = 1;
-export const HOST_CONTRACT_VERSION = 1;
+export const JSON_REPORT_VERSION = 2;
+export const HOST_CONTRACT_VERSION = 2;
 
 export interface JsonCase {
   id: string;
   file: string;
   status: CaseStatus;
+  /** How the case failed (`fail`, `timeout`, `crash`), for every status but pass and skip. */
+  failureType?: FailureType;
+  /** Each run's outcome when the case ran more than once (--repeat, --retries). */
+  attempts?: AttemptOutcome[];
+  /** The expectations entry that governed the case. */
+  expectation?: { kind: string; pattern: string };
   durationMs: number;
   spec: string[];
   features: string[];
@@ -34,6 +40,7 @@ export interface JsonReport {
   version: number;
   hostContract: number;
   impl: string;
+  meta?: RunMeta;
   ok: boolean;
   summary: {
     total: number;
@@ -42,6 +49,7 @@ export interface JsonReport {
     skipped: number;
     knownFailures: number;
     unexpectedPasses: number;
+    flaky: number;
     durationMs: number;
   };
   cases: JsonCase[];
@@ -53,6 +61,7 @@ export function jsonReportObject(report: RunReport): JsonReport {
     version: JSON_REPORT_VERSION,
     hostContract: HOST_CONTRACT_VERSION,
     impl: report.impl,
+    ...(report.meta ? { meta: report.meta } : {}),
     ok: s.failing === 0,
     summary: {
       total: s.total,
@@ -61,6 +70,7 @@ export function jsonReportObject(report: RunReport): JsonReport {
       skipped: s.skipped,
       knownFailures: s.knownFailures,
       unexpectedPasses: s.unexpectedPasses,
+      flaky: s.flaky,
       durationMs: Math.round(s.durationMs),
     },
     cases: report.results.map((r) => {
@@ -73,6 +83,9 @@ export function jsonReportObject(report: RunReport): JsonReport {
         spec: c.spec,
         features: c.features,
       };
+      if (r.failure) entry.failureType = r.failure.type;
+      if (r.attempts) entry.attempts = r.attempts;
+      if (r.expectation) entry.expectation = r.expectation;
       if (c.description) entry.description = c.description;
       if (r.reason !== undefined) entry.reason = r.reason;
       if (r.exitCode !== undefined) entry.exitCode = r.exitCode;

@@ -1,10 +1,13 @@
-// JUnit XML, the shape CI dashboards read: one <testsuite name="gene-conformance">, one
-// <testcase> per case, <failure> or <skipped>. Everything is XML-escaped, and characters XML 1.0
+// JUnit XML, the shape CI dashboards read, valid against the Jenkins junit XSD (junit-4.xsd): one
+// <testsuite name="gene-conformance">, one <testcase> per case, <error> for crashes and timeouts,
+// <failure> for wrong results, <skipped> for skips and known failures, the run metadata as
+// <properties>. Everything is XML-escaped, and characters XML 1.0
 // forbids (most control characters, lone surrogates) are dropped, since an implementation's
 // output may contain anything.
 
 import { displayPath } from './report-paths.js';
 import { caseGroup, type CaseResult, type RunReport } from './results.js';
+import { metaPairs } from './run-meta.js';
 
 /** Characters outside XML 1.0's Char production. */
 const INVALID_XML_CHARS = /[^\t\n\r\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
@@ -25,34 +28,49 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-function clip(text: string): string {
-  return text.length <= MAX_SYSTEM_OUT_CHARS ? text : `${text.slice(0, MAX_SYSTEM_OUT_CHARS)}\n… (output clipped)`;
+/** Every text node and attribute is clipped: a 270 KB output must not land whole in a CI page. */
+export function clip(text: string, max: number = MAX_SYSTEM_OUT_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n… (clipped: ${text.length - max} more characters; the JSON report and --save-failed keep everything)`;
 }
 
+const MAX_ATTR_CHARS = 2048;
+const attr = (text: string): string => xmlAttr(clip(text, MAX_ATTR_CHARS));
+
 function failureBody(r: CaseResult): string {
-  const parts: string[] = [];
+  const parts: string[] = [`file: ${displayPath(r.case.file)}`];
   if (r.command) parts.push(`command: ${r.command.join(' ')}`);
+  if (r.attempts) parts.push(`runs: ${r.attempts.join(', ')}`);
   if (r.failure && r.failure.diff.length > 0) parts.push(r.failure.diff.join('\n'));
   return parts.join('\n');
 }
 
+/** Crashes and timeouts are <error> (the implementation broke); wrong results are <failure>. */
+function isError(r: CaseResult): boolean {
+  return r.failure?.type === 'crash' || r.failure?.type === 'timeout';
+}
+
 function testcase(r: CaseResult, allowUnexpectedPass: boolean): string[] {
-  const attrs = `classname="${xmlAttr(caseGroup(r.case))}" name="${xmlAttr(r.case.id)}" file="${xmlAttr(displayPath(r.case.file))}" time="${seconds(r.durationMs)}"`;
+  // The Jenkins junit XSD allows name, classname, time (and assertions, status) on <testcase>.
+  const attrs = `name="${attr(r.case.id)}" classname="${attr(caseGroup(r.case))}" time="${seconds(r.durationMs)}"`;
   const inner: string[] = [];
+  const how = r.failure ? ` (${r.failure.type})` : '';
   switch (r.status) {
     case 'fail':
-      inner.push(`<failure message="${xmlAttr(r.reason ?? 'failed')}" type="fail">${xmlText(failureBody(r))}</failure>`);
+    case 'flaky': {
+      const element = r.status === 'fail' && isError(r) ? 'error' : 'failure';
+      const type = r.status === 'flaky' ? 'flaky' : (r.failure?.type ?? 'fail');
+      inner.push(`<${element} message="${attr(r.reason ?? 'failed')}" type="${type}">${xmlText(clip(failureBody(r)))}</${element}>`);
       break;
+    }
     case 'unexpected-pass':
-      if (!allowUnexpectedPass) {
-        inner.push(`<failure message="${xmlAttr(`unexpected pass: ${r.reason ?? ''}`)}" type="unexpected-pass"/>`);
-      }
+      if (!allowUnexpectedPass) inner.push(`<failure message="${attr(`unexpected pass: ${r.reason ?? ''}`)}" type="unexpected-pass"/>`);
       break;
     case 'skip':
-      inner.push(`<skipped message="${xmlAttr(r.reason ?? '')}"/>`);
+      inner.push(`<skipped>${xmlText(clip(r.reason ?? '', MAX_ATTR_CHARS))}</skipped>`);
       break;
     case 'known-failure':
-      inner.push(`<skipped message="${xmlAttr(`known failure: ${r.reason ?? ''} (${r.failure?.reason ?? 'failed'})`)}"/>`);
+      inner.push(`<skipped>${xmlText(clip(`known failure${how}: ${r.reason ?? ''} (${r.failure?.reason ?? 'failed'})`, MAX_ATTR_CHARS))}</skipped>`);
       break;
     case 'pass':
       break;
@@ -66,13 +84,18 @@ function testcase(r: CaseResult, allowUnexpectedPass: boolean): string[] {
 
 export function junitReport(report: RunReport): string {
   const s = report.summary;
-  const counts = `tests="${s.total}" failures="${s.failing}" errors="0" skipped="${s.skipped + s.knownFailures}" time="${seconds(s.durationMs)}"`;
+  const errors = report.results.filter((r) => r.status === 'fail' && isError(r)).length;
+  const failures = s.failing - errors;
+  const counts = `tests="${s.total}" failures="${failures}" errors="${errors}" time="${seconds(s.durationMs)}"`;
+  const properties = report.meta ? metaPairs(report.meta) : [['impl', report.impl] as [string, string]];
+  const timestamp = report.meta ? ` timestamp="${attr(report.meta.startedAt)}"` : '';
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
+    // <testsuites> takes no skipped attribute in the Jenkins junit XSD; <testsuite> does.
     `<testsuites name="gene-conformance" ${counts}>`,
-    `  <testsuite name="gene-conformance" ${counts}>`,
+    `  <testsuite name="gene-conformance" ${counts} skipped="${s.skipped + s.knownFailures}"${timestamp}>`,
     '    <properties>',
-    `      <property name="impl" value="${xmlAttr(report.impl)}"/>`,
+    ...properties.map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`),
     '    </properties>',
   ];
   for (const r of report.results) lines.push(...testcase(r, report.allowUnexpectedPass));

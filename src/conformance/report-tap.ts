@@ -4,15 +4,35 @@
 
 import { displayPath } from './report-paths.js';
 import type { CaseResult, RunReport } from './results.js';
+import { metaPairs } from './run-meta.js';
 
-/** C0/C1 controls (but tab and newline), BOM, lone surrogates: not safe in a YAML block scalar. */
-const UNPRINTABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff]/;
+/**
+ * Characters YAML 1.1 and 1.2 do not allow raw (outside their printable set), or that some
+ * parsers take as line breaks: C0 controls but tab and newline, DEL, C1 controls (NEL included),
+ * U+2028/2029, BOM, U+FFFE/FFFF, lone surrogates.
+ */
+const UNPRINTABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]/;
+// Surrogate pairs are characters and stay; lone surrogates are replaced before escaping.
+const UNPRINTABLE_ALL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** A YAML scalar for `text` at the given indentation: a literal block when multi-line and safe, else JSON-quoted (valid YAML). */
+/**
+ * A YAML double-quoted scalar: JSON's escapes (valid YAML) plus `\xNN`/`\uNNNN` for every
+ * character JSON leaves raw that YAML forbids. A lone surrogate (not a character) becomes U+FFFD.
+ */
+export function yamlQuoted(text: string): string {
+  const json = JSON.stringify(text.replace(LONE_SURROGATE, '\ufffd'));
+  return json.replace(UNPRINTABLE_ALL, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  });
+}
+
+/** A YAML scalar for `text` at the given indentation: a literal block when multi-line and safe, else double-quoted. */
 export function yamlString(text: string, indent: string): string {
   const blockSafe =
-    text.includes('\n') && !UNPRINTABLE.test(text) && !text.endsWith('\n') && !/^[ \t]/.test(text) && !text.startsWith('\n');
-  if (!blockSafe) return JSON.stringify(text);
+    text.includes('\n') && !UNPRINTABLE.test(text) && !text.includes('\r') && !text.endsWith('\n') && !/^[ \t]/.test(text) && !text.startsWith('\n');
+  if (!blockSafe) return yamlQuoted(text);
   return '|-\n' + text.split('\n').map((line) => (line === '' ? '' : `${indent}  ${line}`)).join('\n');
 }
 
@@ -24,7 +44,7 @@ function yamlBlock(fields: ReadonlyArray<readonly [string, YamlValue | undefined
     if (value === undefined) continue;
     let rendered: string;
     if (typeof value === 'string') rendered = yamlString(value, '');
-    else if (Array.isArray(value)) rendered = JSON.stringify(value);
+    else if (Array.isArray(value)) rendered = `[${value.map((v: string) => yamlQuoted(v)).join(', ')}]`;
     else rendered = String(value);
     // The whole YAML document is indented by 2 spaces inside the TAP stream.
     lines.push(...`${key}: ${rendered}`.split('\n').map((l) => (l === '' ? '' : `  ${l}`)));
@@ -35,11 +55,17 @@ function yamlBlock(fields: ReadonlyArray<readonly [string, YamlValue | undefined
 
 /** A test point description may not contain an unescaped `#` (it would start a directive). */
 export function tapDescription(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/[\r\n]+/g, ' ');
+  return oneLine(text.replace(/\\/g, '\\\\').replace(/#/g, '\\#'));
 }
 
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  return text.replace(/[\r\n]+/g, ' ').replace(UNPRINTABLE_ALL, '?').replace(LONE_SURROGATE, '\ufffd');
+}
+
+/** The run metadata as TAP comment lines (`# gene-conformance suiteCommit: …`). */
+function metaComments(report: RunReport): string[] {
+  if (!report.meta) return [];
+  return metaPairs(report.meta).map(([name, value]) => `# gene-conformance ${name}: ${oneLine(value)}`);
 }
 
 function diagnostics(r: CaseResult, message: string): string[] {
@@ -47,6 +73,8 @@ function diagnostics(r: CaseResult, message: string): string[] {
   return yamlBlock([
     ['message', message],
     ['severity', r.status === 'known-failure' ? 'todo' : 'fail'],
+    ['failureType', r.failure?.type],
+    ['attempts', r.attempts],
     ['file', displayPath(r.case.file)],
     ['spec', r.case.spec.length > 0 ? r.case.spec : undefined],
     ['exitCode', r.exitCode === undefined ? undefined : r.exitCode],
@@ -58,7 +86,7 @@ function diagnostics(r: CaseResult, message: string): string[] {
 }
 
 export function tapReport(report: RunReport): string {
-  const lines = ['TAP version 14', `1..${report.results.length}`];
+  const lines = ['TAP version 14', ...metaComments(report), `1..${report.results.length}`];
   report.results.forEach((r, i) => {
     const point = `${i + 1} - ${tapDescription(r.case.id)}`;
     switch (r.status) {
@@ -79,6 +107,7 @@ export function tapReport(report: RunReport): string {
           lines.push(...diagnostics(r, `unexpected pass: ${r.reason ?? ''}`));
         }
         break;
+      case 'flaky':
       case 'fail':
         lines.push(`not ok ${point}`);
         lines.push(...diagnostics(r, r.reason ?? 'failed'));

@@ -4,13 +4,14 @@
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ConformanceCase, TimeoutClass } from './case-file.js';
-import { runCase } from './exec.js';
-import { expectationFor, type Expectations } from './expectations.js';
+import { runCase, type RunOutcome } from './exec.js';
+import { expectationFor, type Expectation, type Expectations } from './expectations.js';
 import { judgeRun } from './judge.js';
 import { unmetRequirement, type LimitsRecord } from './limits.js';
-import { summarize, type CaseResult, type RunReport } from './results.js';
+import { summarize, type AttemptOutcome, type CaseResult, type Failure, type RunReport } from './results.js';
+import { prepareScratch, removeScratch } from './scratch.js';
 
-/** Host contract v1 timeout classes, before --timeout-scale. */
+/** Host contract §6 timeout classes, before --timeout-scale. */
 export const TIMEOUT_CLASS_MS: Readonly<Record<TimeoutClass, number>> = { short: 10_000, long: 60_000 };
 
 /** A runaway printer is stopped here rather than filling the disk. */
@@ -63,14 +64,18 @@ export interface RunOptions {
   limits: LimitsRecord;
   allowUnexpectedPass: boolean;
   maxOutputBytes: number;
-  /** Folder for the per-case output files (the caller creates and removes it). */
+  /** Each case runs this many times (--repeat). */
+  repeat?: number;
+  /** A failing case is rerun up to this many times (--retries). */
+  retries?: number;
+  /** Folder for the per-case scratch folders and output files (the caller creates and removes it). */
   tempDir: string;
   /** Called as each case finishes, in completion order. */
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
 
 export function caseCommand(c: ConformanceCase, implWords: readonly string[]): string[] {
-  // cwd is the case's folder, so the file is named relative to it (error lines read "t.gene:2:10").
+  // cwd is the case's scratch folder, so the file is named relative to it (error lines read "t.gene:2:10").
   return [...implWords, 'run', ...c.args, basename(c.file)];
 }
 
@@ -78,44 +83,101 @@ export function caseTimeoutMs(c: ConformanceCase, timeoutScale: number): number 
   return Math.max(1, Math.round(TIMEOUT_CLASS_MS[c.timeout] * timeoutScale));
 }
 
+interface Attempt {
+  outcome: RunOutcome;
+  failure?: Failure;
+  command: string[];
+  cwd: string;
+}
+
+async function attempt(c: ConformanceCase, name: string, options: RunOptions): Promise<Attempt> {
+  const command = caseCommand(c, options.implWords);
+  // Named like the case's own folder, so a host that shows its cwd sees the same name.
+  const cwd = prepareScratch(c, join(options.tempDir, name, basename(dirname(c.file))));
+  const timeoutMs = caseTimeoutMs(c, options.timeoutScale);
+  const outputFile = join(options.tempDir, `${name}.out`);
+  try {
+    const outcome = await runCase({
+      command,
+      cwd,
+      timeoutMs,
+      outputFile,
+      maxOutputBytes: options.maxOutputBytes,
+      env: { ...process.env, GENE_CONFORMANCE: '1' },
+    });
+    const failure = judgeRun(c, outcome, { timeoutMs, maxOutputBytes: options.maxOutputBytes });
+    return { outcome, failure, command, cwd: dirname(c.file) };
+  } finally {
+    rmSync(outputFile, { force: true });
+    removeScratch(join(options.tempDir, name));
+  }
+}
+
+/** --repeat N runs every case N times; --retries N reruns a failure until it passes or N reruns are spent. */
+async function attempts(c: ConformanceCase, index: number, options: RunOptions): Promise<Attempt[]> {
+  const repeat = options.repeat ?? 1;
+  const retries = options.retries ?? 0;
+  const done: Attempt[] = [];
+  for (let k = 0; k < repeat; k++) done.push(await attempt(c, `case-${index}-${k}`, options));
+  for (let k = 0; k < retries && done[done.length - 1]!.failure; k++) done.push(await attempt(c, `case-${index}-r${k}`, options));
+  return done;
+}
+
+const outcomeOf = (a: Attempt): AttemptOutcome => a.failure?.type ?? 'pass';
+
+/** The status of a run judged against its expectation (Host contract §9). */
+function foldExpectation(ran: Omit<CaseResult, 'status'>, observed: AttemptOutcome | 'flaky', expectation: Expectation | undefined): CaseResult {
+  const failure = ran.failure;
+  if (expectation === undefined) {
+    if (observed === 'pass') return { ...ran, status: 'pass' };
+    if (observed === 'flaky') return { ...ran, status: 'flaky', reason: `flaky: ${describeAttempts(ran.attempts ?? [])}; last failure: ${failure!.reason}` };
+    return { ...ran, status: 'fail', reason: failure!.reason };
+  }
+  const governed = { ...ran, expectation: { kind: expectation.kind, pattern: expectation.pattern } };
+  if (expectation.kind === 'flaky') {
+    return observed === 'pass' ? { ...governed, status: 'pass' } : { ...governed, status: 'known-failure', reason: expectation.reason };
+  }
+  if (observed === 'pass') {
+    return { ...governed, status: 'unexpected-pass', reason: `expected to ${expectation.kind} (${expectation.reason}), but passed` };
+  }
+  if (observed === 'flaky') {
+    return { ...governed, status: 'flaky', reason: `expected to ${expectation.kind} (${expectation.reason}), but flaky: ${describeAttempts(ran.attempts ?? [])}` };
+  }
+  if (observed !== expectation.kind) {
+    return { ...governed, status: 'fail', reason: `expected to ${expectation.kind} (${expectation.reason}), but ${observed === 'fail' ? 'failed' : observed === 'crash' ? 'crashed' : 'timed out'}: ${failure!.reason}` };
+  }
+  return { ...governed, status: 'known-failure', reason: expectation.reason };
+}
+
+export function describeAttempts(outcomes: readonly AttemptOutcome[]): string {
+  return outcomes.join(', ');
+}
+
 async function runOne(c: ConformanceCase, index: number, options: RunOptions): Promise<CaseResult> {
   const expectation = expectationFor(options.expectations, c.id);
   if (expectation?.kind === 'skip') {
-    return { case: c, status: 'skip', durationMs: 0, reason: expectation.reason };
+    return { case: c, status: 'skip', durationMs: 0, reason: expectation.reason, expectation: { kind: 'skip', pattern: expectation.pattern } };
   }
   const unmet = unmetRequirement(c.requires, options.limits);
   if (unmet !== undefined) return { case: c, status: 'skip', durationMs: 0, reason: unmet };
 
-  const command = caseCommand(c, options.implWords);
-  const cwd = dirname(c.file);
-  const timeoutMs = caseTimeoutMs(c, options.timeoutScale);
-  const outputFile = join(options.tempDir, `case-${index}.out`);
-  const outcome = await runCase({
-    command,
-    cwd,
-    timeoutMs,
-    outputFile,
-    maxOutputBytes: options.maxOutputBytes,
-    env: { ...process.env, GENE_CONFORMANCE: '1' },
-  });
-  rmSync(outputFile, { force: true });
-  const failure = judgeRun(c, outcome, { timeoutMs, maxOutputBytes: options.maxOutputBytes });
-  const ran = {
+  const runs = await attempts(c, index, options);
+  const outcomes = runs.map(outcomeOf);
+  // The last failing run tells what went wrong; without one, the last run.
+  const shown = [...runs].reverse().find((a) => a.failure) ?? runs[runs.length - 1]!;
+  const mixed = outcomes.some((o) => o !== outcomes[0]);
+  const ran: Omit<CaseResult, 'status'> = {
     case: c,
-    durationMs: outcome.durationMs,
-    command,
-    cwd,
-    exitCode: outcome.exitCode,
-    signal: outcome.signal,
-    output: outcome.output,
-    failure,
+    durationMs: runs.reduce((sum, a) => sum + a.outcome.durationMs, 0),
+    command: shown.command,
+    cwd: shown.cwd,
+    exitCode: shown.outcome.exitCode,
+    signal: shown.outcome.signal,
+    output: shown.outcome.output,
+    failure: shown.failure,
+    ...(runs.length > 1 ? { attempts: outcomes } : {}),
   };
-  if (expectation?.kind === 'fail') {
-    return failure
-      ? { ...ran, status: 'known-failure', reason: expectation.reason }
-      : { ...ran, status: 'unexpected-pass', reason: `expected to fail (${expectation.reason}), but passed` };
-  }
-  return failure ? { ...ran, status: 'fail', reason: failure.reason } : { ...ran, status: 'pass' };
+  return foldExpectation(ran, mixed ? 'flaky' : outcomes[0]!, expectation);
 }
 
 /** Runs the cases with up to `jobs` implementations at once; results keep the cases' order. */

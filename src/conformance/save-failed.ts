@@ -19,7 +19,7 @@ function runScript(r: CaseResult): string {
     '#!/bin/sh',
     `# Reproduces conformance case ${c.id} (${c.file}).`,
     `# Expected exit status ${c.exitCode}${c.error ? ` and an uncaught ${c.error} error line` : ''}; this run: ${r.failure?.reason ?? r.reason ?? ''}.`,
-    '# Host contract v1: cwd = the case folder, no stdin, GENE_CONFORMANCE=1, stdout and stderr merged.',
+    '# Host contract v2: cwd = a scratch copy of the case folder (this folder here), no stdin, GENE_CONFORMANCE=1, stdout and stderr merged.',
     'cd "$(dirname "$0")" || exit 2',
     `GENE_CONFORMANCE=1 exec ${shellJoin(command)} </dev/null 2>&1`,
     '',

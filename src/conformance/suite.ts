@@ -2,7 +2,7 @@
 // directly), parsed, checked against the feature registry, with ids unique across the run.
 // Names starting with `.` or `_` are not cases (helper modules a case may import live there).
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseCaseText, type ConformanceCase } from './case-file.js';
 import { SuiteError } from './errors.js';
@@ -46,7 +46,11 @@ function readCase(file: string, relPath: string): ConformanceCase {
   } catch (e) {
     throw new SuiteError(file, `cannot read case: ${(e as Error).message}`);
   }
-  return parseCaseText(text, file, relPath);
+  const c = parseCaseText(text, file, relPath);
+  for (const fixture of c.fixtures) {
+    if (!existsSync(join(dirname(file), fixture))) throw new SuiteError(file, `fixture "${fixture}" (## fixtures:) does not exist beside the case`);
+  }
+  return c;
 }
 
 /**
