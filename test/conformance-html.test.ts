@@ -12,6 +12,12 @@ import { runConformanceCli } from '../src/conformance/cli.js';
 import { renderHtmlReport, scriptJson } from '../src/conformance/report-html.js';
 import type { JsonReport } from '../src/conformance/report-json.js';
 
+/** What the tests read of a rendered element (the test's own types have no DOM library). */
+interface Shown {
+  innerText: string;
+  hidden: boolean;
+}
+
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
 if (!hasBrowser) console.warn(`conformance-html: skipping the browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
@@ -110,12 +116,12 @@ describe.skipIf(!hasBrowser)('the HTML page in headless Chromium', () => {
     await browser?.close();
   });
 
-  const rowTexts = () => page.$$eval('#matrix tbody tr.rule', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+  const rowTexts = () => page.$$eval('#matrix tbody tr.rule', (rows) => rows.map((r) => (r as unknown as Shown).innerText.replace(/\s+/g, ' ').trim()));
 
   it('renders rules × implementations with each column’s metadata, from the file alone', async () => {
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
-    const headers = await page.$$eval('#matrix thead th', (ths) => ths.map((t) => (t as HTMLElement).innerText));
+    const headers = await page.$$eval('#matrix thead th', (ths) => ths.map((t) => (t as unknown as Shown).innerText));
     expect(headers).toHaveLength(3);
     expect(headers[1]).toContain('gene-ref 0.1.0');
     expect(headers[2]).toContain('gene 0.1.0 (nim)');
@@ -130,14 +136,14 @@ describe.skipIf(!hasBrowser)('the HTML page in headless Chromium', () => {
 
   it('opens a cell’s cases with the diff on click, as text', async () => {
     await page.click('tr.rule[data-anchor="THR-JOIN.1"] td.cell[data-impl="1"]');
-    const details = await page.$eval('tr.rule[data-anchor="THR-JOIN.1"] + tr.details', (tr) => ({ hidden: (tr as HTMLElement).hidden, text: (tr as HTMLElement).innerText }));
+    const details = await page.$eval('tr.rule[data-anchor="THR-JOIN.1"] + tr.details', (tr) => ({ hidden: (tr as unknown as Shown).hidden, text: (tr as unknown as Shown).innerText }));
     expect(details.hidden).toBe(false);
     expect(details.text).toContain('thr.join.basic known-failure (fail): Thread has no .join (THR-JOIN.1)');
     expect(details.text).toContain('+Error: <script>alert(1)</script>');
     expect(details.text).toContain('thr.join.timeout known-failure (timeout)');
     expect(await page.$$eval('tr.details script', (s) => s.length)).toBe(0);
     await page.click('tr.rule[data-anchor="THR-JOIN.1"] td.cell[data-impl="1"]');
-    expect(await page.$eval('tr.rule[data-anchor="THR-JOIN.1"] + tr.details', (tr) => (tr as HTMLElement).hidden)).toBe(true);
+    expect(await page.$eval('tr.rule[data-anchor="THR-JOIN.1"] + tr.details', (tr) => (tr as unknown as Shown).hidden)).toBe(true);
   });
 
   it('filters by feature, status and text', async () => {

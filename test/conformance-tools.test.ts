@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { runConformanceCli } from '../src/conformance/cli.js';
 import { parseExpectations } from '../src/conformance/expectations.js';
+import type { JsonCase } from '../src/conformance/report-json.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FAKE = join(ROOT, 'test/fixtures/fake-impl');
@@ -59,7 +60,7 @@ describe('failure types and expectation verbs', () => {
     const run = await cli(...common, '--id', 'ok', '--id', 'wrong', '--id', 'crash', '--id', 'exit3', '-o', out);
     // Only the hanging case gets a short timeout, so no other case can hit it on a loaded machine.
     await cli(...common, '--id', 'hang', '--timeout-scale', '0.05', '-o', hangOut);
-    const byId = Object.fromEntries([...readJson(out).cases, ...readJson(hangOut).cases].map((c: { id: string }) => [c.id, c]));
+    const byId: Record<string, JsonCase> = Object.fromEntries([...readJson(out).cases, ...readJson(hangOut).cases].map((c: JsonCase) => [c.id, c]));
     expect(byId.ok).toMatchObject({ status: 'pass' });
     expect(byId.ok.failureType).toBeUndefined();
     expect(byId.wrong).toMatchObject({ status: 'known-failure', failureType: 'fail', expectation: { kind: 'fail', pattern: 'wrong' } });
