@@ -145,7 +145,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'conformance': {
       const { conformanceMain } = await import('../conformance/cli.js');
-      return conformanceMain(args);
+      const { ruleTitles } = await import('../spec/matrix.js');
+      // The HTML report names rules by their titles; conformance and spec sit on one layer, so the root wires them.
+      return conformanceMain(args, { ruleTitles });
     }
     default:
       throw new UsageError(`unknown command ${command} (see gene --help)`);

@@ -29,6 +29,8 @@ import { isKnownFeature, loadSuite } from './suite.js';
 export interface ConsoleIO {
   stdout: TextSink;
   stderr: TextSink & { isTTY?: boolean };
+  /** Anchor → rule title, for `report --html` (the spec's; given by the composition root). */
+  ruleTitles?: () => ReadonlyMap<string, string>;
 }
 
 export const EXIT_OK = 0;
@@ -74,7 +76,7 @@ function installInterruptHandlers(tempDir: string): () => void {
 async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
   const command = REPORT_COMMANDS.find((c) => c === argv[0]);
   if (command !== undefined) {
-    return runReportCommand(command, argv.slice(1), { out: (t) => io.stdout.write(t), err: (t) => io.stderr.write(t) });
+    return runReportCommand(command, argv.slice(1), { out: (t) => io.stdout.write(t), err: (t) => io.stderr.write(t), ruleTitles: io.ruleTitles });
   }
   const options = parseOptions(argv);
   if (options.help) {
@@ -208,6 +210,6 @@ export async function runConformanceCli(argv: readonly string[], io: ConsoleIO):
 }
 
 /** Entry point for `gene conformance …`; returns the exit status. */
-export async function conformanceMain(argv: string[]): Promise<number> {
-  return runConformanceCli(argv, { stdout: process.stdout, stderr: process.stderr });
+export async function conformanceMain(argv: string[], wiring: { ruleTitles?: () => ReadonlyMap<string, string> } = {}): Promise<number> {
+  return runConformanceCli(argv, { stdout: process.stdout, stderr: process.stderr, ruleTitles: wiring.ruleTitles });
 }

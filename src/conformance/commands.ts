@@ -16,6 +16,8 @@ import { tapReport } from './report-tap.js';
 export interface CommandIO {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Rule titles for the HTML page (the spec's; wired by the composition root). */
+  ruleTitles?: () => ReadonlyMap<string, string>;
 }
 
 export const REPORT_COMMANDS = ['diff', 'merge', 'report'] as const;
@@ -78,7 +80,7 @@ function report(argv: readonly string[], io: CommandIO): number {
   const out = values.get('--html');
   if (out === undefined || files.length === 0) throw new UsageError('usage: gene conformance report --html OUT.html A.json [B.json …]');
   const reports = files.map((file) => ({ file, json: readJsonReport(file) }));
-  writeOut(out, renderHtmlReport(reports));
+  writeOut(out, renderHtmlReport(reports, io.ruleTitles?.()));
   io.err(`wrote ${out} (${reports.length} implementation${reports.length === 1 ? '' : 's'})\n`);
   return 0;
 }

@@ -4,8 +4,6 @@
 // diff) on click; filters by feature, status and text; each column shows its run metadata.
 // Report data is embedded as JSON and rendered with textContent, never as HTML.
 
-import { loadSpec } from '../spec/spec-index.js';
-import { packageRoot } from './package-root.js';
 import type { JsonReport } from './report-json.js';
 
 interface PageCase {
@@ -40,16 +38,8 @@ export interface PageData {
   features: string[];
 }
 
-/** Rule titles from this package's spec, where the anchors are known. */
-function ruleTitles(): Map<string, string> {
-  try {
-    return new Map(loadSpec(packageRoot()).rules.map((r) => [r.anchor, r.title]));
-  } catch {
-    return new Map();
-  }
-}
-
-export function pageData(reports: readonly { file: string; json: JsonReport }[], titles: ReadonlyMap<string, string> = ruleTitles()): PageData {
+/** `titles`: anchor → rule title (the spec's), given by the caller; unknown anchors show alone. */
+export function pageData(reports: readonly { file: string; json: JsonReport }[], titles: ReadonlyMap<string, string> = new Map()): PageData {
   const rows = new Map<string, Set<string>>();
   const features = new Set<string>();
   const columns = reports.map(({ file, json }) => {

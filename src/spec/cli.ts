@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderMatrix, type CaseResults } from './matrix.js';
+import { renderMatrix, type CaseResults, type NamedResults } from './matrix.js';
 import { checkStrength } from './strength.js';
 import { checkSpec, loadCaseHeaders, loadSpec, type Rule, type Spec } from './spec-index.js';
 import { formatRule, searchSpec } from './spec-search.js';
@@ -15,8 +15,9 @@ const USAGE = `usage:
   gene spec --check             report scenarios without cases, cases without rules, duplicates,
                                 thread rules checked by fewer than two cases; exit 1 if there is
                                 any problem; also lists thread rules with no in-thread case
-  gene spec --matrix [--output FILE] [--results REPORT.json]
-                                write the conformance matrix (rule → scenarios → cases → status)
+  gene spec --matrix [--output FILE] [--results REPORT.json]…
+                                write the conformance matrix (rule → scenarios → cases → status);
+                                several --results give one status column per report, side by side
 options:
   --full                        print every matching rule in full, however many match
   --expected                    also print each case's expected output
@@ -47,13 +48,13 @@ interface SpecArgs {
   query: string[];
   root: string;
   output?: string;
-  results?: string;
+  results: string[];
   full: boolean;
   expected: boolean;
 }
 
 function parseArgs(argv: string[]): SpecArgs {
-  const args: SpecArgs = { mode: 'query', query: [], root: specPackageRoot(), full: false, expected: false };
+  const args: SpecArgs = { mode: 'query', query: [], root: specPackageRoot(), results: [], full: false, expected: false };
   const setMode = (mode: SpecArgs['mode']): void => {
     if (args.mode !== 'query' && args.mode !== mode) throw new UsageError(`--${args.mode} and --${mode} cannot be combined`);
     args.mode = mode;
@@ -70,7 +71,7 @@ function parseArgs(argv: string[]): SpecArgs {
     else if (arg === '--check') setMode('check');
     else if (arg === '--matrix') setMode('matrix');
     else if (arg === '--output' || arg === '-o') args.output = value();
-    else if (arg === '--results') args.results = value();
+    else if (arg === '--results') args.results.push(value());
     else if (arg === '--root') args.root = resolve(value());
     else if (arg === '--full') args.full = true;
     else if (arg === '--expected') args.expected = true;
@@ -78,7 +79,7 @@ function parseArgs(argv: string[]): SpecArgs {
     else args.query.push(arg);
   }
   if (args.mode !== 'query' && args.query.length > 0) throw new UsageError(`--${args.mode} takes no query words`);
-  if ((args.output || args.results) && args.mode !== 'matrix') throw new UsageError('--output and --results go with --matrix');
+  if ((args.output || args.results.length > 0) && args.mode !== 'matrix') throw new UsageError('--output and --results go with --matrix');
   return args;
 }
 
@@ -100,6 +101,34 @@ export function readResults(file: string): CaseResults {
     return new Map(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
   throw new UsageError(`${file}: not a conformance report`);
+}
+
+/** The column name of a report: its implementation's --version line, else its command, else the file. */
+export function resultsName(file: string): string {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { impl?: unknown; meta?: { implVersion?: unknown; impl?: unknown } };
+    const version = data.meta?.implVersion;
+    if (typeof version === 'string' && !version.startsWith('unknown')) return version;
+    const impl = data.meta?.impl ?? data.impl;
+    if (typeof impl === 'string' && impl !== '') return impl;
+  } catch {
+    // readResults reports unreadable files
+  }
+  return file;
+}
+
+/** One --results is the plain `status` column (as before); several are named columns, in order. */
+function matrixColumns(files: readonly string[]): CaseResults | NamedResults[] | undefined {
+  if (files.length === 0) return undefined;
+  if (files.length === 1) return readResults(files[0]!);
+  const used = new Set<string>();
+  return files.map((file) => {
+    let name = resultsName(file);
+    // Two runs of one implementation still get two columns, told apart by their files.
+    if (used.has(name)) name = `${name} (${file})`;
+    used.add(name);
+    return { name, results: readResults(file) };
+  });
 }
 
 function ruleLine(rule: Rule): string {
@@ -189,7 +218,7 @@ export async function specMain(argv: string[], io: SpecIo = processIo): Promise<
       case 'matrix': {
         const spec = loadSpec(args.root);
         const cases = loadCaseHeaders(args.root);
-        const text = renderMatrix(spec, cases, args.results ? readResults(args.results) : undefined);
+        const text = renderMatrix(spec, cases, matrixColumns(args.results));
         if (args.output) {
           writeFileSync(args.output, text);
           io.out(`wrote ${args.output}\n`);

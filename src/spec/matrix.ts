@@ -1,10 +1,24 @@
 // docs/conformance-matrix.md: every rule → its scenarios → their cases → (optionally) the status
 // each case had in a conformance run. Generated; never edited by hand.
 
-import type { CaseHeader, Rule, Spec } from './spec-index.js';
+import { fileURLToPath } from 'node:url';
+import { loadSpec, type CaseHeader, type Rule, type Spec } from './spec-index.js';
 
 /** Case id → status (`pass`, `fail`, `skip`, `known-failure`, …), e.g. from a JSON report. */
 export type CaseResults = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+
+/** One column of the matrix: an implementation's run (`gene spec --matrix --results A --results B`). */
+export interface NamedResults {
+  name: string;
+  results: CaseResults;
+}
+
+/** One results set is the single `status` column; several are a column each, named. */
+function columnsOf(results: CaseResults | readonly NamedResults[] | undefined): NamedResults[] {
+  if (results === undefined) return [];
+  if (Array.isArray(results)) return [...(results as readonly NamedResults[])];
+  return [{ name: 'status', results: results as CaseResults }];
+}
 
 const MATRIX_FILE_DIR = 'docs'; // links are relative to where the matrix is written
 
@@ -28,19 +42,19 @@ function countBy(values: string[]): string {
   return [...counts.entries()].map(([status, n]) => `${n} ${status}`).join(', ');
 }
 
-function ruleRows(rule: Rule, caseById: ReadonlyMap<string, CaseHeader>, results: CaseResults | undefined): string[][] {
+function ruleRows(rule: Rule, caseById: ReadonlyMap<string, CaseHeader>, columns: readonly NamedResults[]): string[][] {
   const rows: string[][] = [];
   const ruleCell = `${link(rule.anchor, rule.file, rule.line)} ${cell(rule.title)}`;
-  const row = (scenario: string, caseText: string, status: string): string[] =>
-    results ? [ruleCell, scenario, caseText, status] : [ruleCell, scenario, caseText];
-  if (rule.scenarios.length === 0) rows.push(row('**no scenario**', '—', '—'));
+  const row = (scenario: string, caseText: string, statuses: string[]): string[] => [ruleCell, scenario, caseText, ...statuses];
+  const dashes = columns.map(() => '—');
+  if (rule.scenarios.length === 0) rows.push(row('**no scenario**', '—', dashes));
   for (const s of rule.scenarios) {
     const scenarioCell = `${s.anchor} ${cell(s.description)}`;
-    if (s.caseIds.length === 0) rows.push(row(scenarioCell, '**no case**', '—'));
+    if (s.caseIds.length === 0) rows.push(row(scenarioCell, '**no case**', dashes));
     for (const id of s.caseIds) {
       const c = caseById.get(id);
-      if (c) rows.push(row(scenarioCell, link(`\`${id}\``, c.file), statusOf(results, id) ?? 'not run'));
-      else rows.push(row(scenarioCell, `\`${id}\` **(missing case)**`, '—'));
+      if (c) rows.push(row(scenarioCell, link(`\`${id}\``, c.file), columns.map((col) => statusOf(col.results, id) ?? 'not run')));
+      else rows.push(row(scenarioCell, `\`${id}\` **(missing case)**`, dashes));
     }
   }
   // Show each rule and scenario once, on its first row, so the table reads as a tree.
@@ -51,8 +65,12 @@ function ruleRows(rule: Rule, caseById: ReadonlyMap<string, CaseHeader>, results
   return rows;
 }
 
-/** The Markdown text of docs/conformance-matrix.md. `results` adds a status per case. */
-export function renderMatrix(spec: Spec, cases: readonly CaseHeader[], results?: CaseResults): string {
+/**
+ * The Markdown text of docs/conformance-matrix.md. `results` adds a status per case: one set is
+ * a `status` column, several (one per implementation) a column each, side by side.
+ */
+export function renderMatrix(spec: Spec, cases: readonly CaseHeader[], results?: CaseResults | readonly NamedResults[]): string {
+  const columns = columnsOf(results);
   const caseById = new Map(cases.map((c) => [c.id, c]));
   const listedIds = new Set(spec.scenarios.flatMap((s) => s.caseIds).filter((id) => caseById.has(id)));
   const out: string[] = [
@@ -63,9 +81,9 @@ export function renderMatrix(spec: Spec, cases: readonly CaseHeader[], results?:
     `${plural(spec.groups.length, 'group')}, ${plural(spec.rules.length, 'rule')}, ${plural(spec.scenarios.length, 'scenario')}, ` +
       `${plural(listedIds.size, 'case')} listed by scenarios (${plural(cases.length, 'case file')}).`,
   ];
-  if (results) {
-    const statuses = [...listedIds].map((id) => statusOf(results, id) ?? 'not run');
-    out.push('', `Results: ${countBy(statuses)}.`);
+  for (const col of columns) {
+    const statuses = [...listedIds].map((id) => statusOf(col.results, id) ?? 'not run');
+    out.push('', `Results${columns.length > 1 ? ` (${cell(col.name)})` : ''}: ${countBy(statuses)}.`);
   }
 
   out.push('', '| group | rules | scenarios | cases |', '|---|---|---|---|');
@@ -77,9 +95,10 @@ export function renderMatrix(spec: Spec, cases: readonly CaseHeader[], results?:
 
   for (const g of spec.groups) {
     out.push('', `## ${g.prefix}`, '', `${cell(g.title)} — ${link(g.file, g.file)}`, '');
-    out.push(results ? '| rule | scenario | case | status |\n|---|---|---|---|' : '| rule | scenario | case |\n|---|---|---|');
+    const heads = ['rule', 'scenario', 'case', ...columns.map((col) => cell(col.name))];
+    out.push(`| ${heads.join(' | ')} |`, `|${heads.map(() => '---').join('|')}|`);
     for (const rule of g.rules) {
-      for (const row of ruleRows(rule, caseById, results)) out.push(`| ${row.join(' | ')} |`);
+      for (const row of ruleRows(rule, caseById, columns)) out.push(`| ${row.join(' | ')} |`);
     }
   }
 
@@ -89,4 +108,13 @@ export function renderMatrix(spec: Spec, cases: readonly CaseHeader[], results?:
     for (const c of unlisted) out.push(`| ${link(`\`${c.id}\``, c.file)} | ${c.spec.join(' ') || '—'} |`);
   }
   return out.join('\n') + '\n';
+}
+
+/** Anchor → title of every rule in this package's spec (for the HTML report); empty when unreadable. */
+export function ruleTitles(root: string = fileURLToPath(new URL('../../', import.meta.url))): Map<string, string> {
+  try {
+    return new Map(loadSpec(root).rules.map((r) => [r.anchor, r.title]));
+  } catch {
+    return new Map();
+  }
 }
