@@ -354,10 +354,10 @@ describe('end to end against the fake implementation', () => {
 
   it('kills a hanging case and everything it started', async () => {
     const reportFile = join(scratch, 'hang.json');
-    const run = await cli(join(FAKE, 'hang-cases'), '--impl', FAKE_IMPL, '--timeout-scale', '0.1', '--reporter', 'json', '--output', reportFile);
+    const run = await cli(join(FAKE, 'hang-cases'), '--impl', FAKE_IMPL, '--timeout-scale', '0.5', '--reporter', 'json', '--output', reportFile);
     expect(run.status).toBe(1);
     const [hang] = JSON.parse(readFileSync(reportFile, 'utf8')).cases;
-    expect(hang).toMatchObject({ id: 'fake.hang', status: 'fail', reason: 'timeout (1 s, class short)' });
+    expect(hang).toMatchObject({ id: 'fake.hang', status: 'fail', reason: 'timeout (5 s, class short)' });
     const pid = Number(/grandchild (\d+)/.exec(hang.output)?.[1]);
     expect(pid).toBeGreaterThan(0);
     await expect(waitUntilGone(pid)).resolves.toBe(true);
