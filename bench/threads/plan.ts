@@ -10,7 +10,7 @@ export interface Plan {
   reply: { samples: number };
   throughput: { count: number; burst: number; rounds: number; burstRounds: number; fanInCount: number; fanInRounds: number; senders: number };
   spawnAll: { n: number; runs: number };
-  terminate: { rounds: number; pauseMs: number };
+  terminate: { rounds: number; deadlineMs: number };
   rss: { ns: number[]; runs: number; settleMs: number };
 }
 
@@ -29,7 +29,7 @@ export function plan(quick: boolean): Plan {
       fanInCount: quick ? 20000 : 40000, fanInRounds: quick ? 5 : 11, senders: 4,
     },
     spawnAll: { n: 64, runs: quick ? 2 : 5 },
-    terminate: { rounds: quick ? 10 : 30, pauseMs: 150 },
+    terminate: { rounds: quick ? 10 : 30, deadlineMs: 150 },
     rss: { ns: quick ? [1, 8] : [1, 8, 64], runs: quick ? 1 : 3, settleMs: 300 },
   };
 }

@@ -139,15 +139,15 @@ export async function spawnAllFigures({ p, log }: GroupContext): Promise<Figure[
 
 // ---- terminate a busy thread, then spawn_return on the freed slot ----
 export async function terminateFigures({ p, log }: GroupContext): Promise<Figure[]> {
-  const { rounds, pauseMs } = p.terminate;
-  const name = 'terminate a busy thread, then spawn_return on the freed slot (--max-threads 1)';
-  const g = await attempt(name, () => runGene('terminate-respawn', { M: rounds, PAUSE_MS: pauseMs }, { flags: ['--max-threads', '1'], timeoutMs: 180_000 }), log);
-  const raw = await rawTerminateRespawn({ rounds });
+  const { rounds, deadlineMs } = p.terminate;
+  const name = 'terminate a busy thread at its deadline, then spawn_return on the freed slot (--max-threads 1)';
+  const g = await attempt(name, () => runGene('terminate-respawn', { M: rounds, DEADLINE_MS: deadlineMs }, { flags: ['--max-threads', '1'], timeoutMs: 180_000 }), log);
+  const raw = await rawTerminateRespawn({ rounds, deadlineMs });
   const ms = (xs: number[]) => xs.map((x) => x / 1000);
   return [makeFigure(
     {
-      id: 'terminate-respawn', name, unit: 'ms', rawWhat: 'terminate() a spinning Worker and await its exit, then postMessage to a warm spare and await its reply',
-      target: { max: 1.5, text: '<= 1.5x raw' }, detail: { pauseBetweenRoundsMs: pauseMs, rawWithoutAwaitingExitMs: summary(ms(raw.noWaitUs), 3) },
+      id: 'terminate-respawn', name, unit: 'ms', rawWhat: 'after the deadline, terminate() a spinning Worker and await its exit, then postMessage to a warm spare and await its reply',
+      target: { max: 1.5, text: '<= 1.5x raw' }, detail: { deadlineMs, rawWithoutAwaitingExitMs: summary(ms(raw.noWaitUs), 3) },
     },
     g.ok ? summary(ms(tagged(g.v, 'respawn')[0]!), 2) : null, summary(ms(raw.respawnUs), 3), { error: g.ok ? undefined : g.error },
   )];

@@ -198,32 +198,41 @@ export async function rawFanIn({ senders, count, rounds }: { senders: number; co
 }
 
 /**
- * Terminate a busy Worker, wait until it has stopped (Gene's `.terminate` returns when the
- * thread's slot is free, i.e. its Worker has exited), then get a reply from a warm spare (what a
- * runtime that keeps a spare can do): µs per round. Also, for scale, the same without waiting for
- * the exit. Between rounds (untimed) the spare becomes the next busy Worker and a new spare is
- * started and waited for.
+ * A deadline enforced by terminating, with a warm spare (what a runtime that keeps one can do): a
+ * Worker spins; after `deadlineMs` it is terminated and, once it has exited (Gene's `.terminate`
+ * returns when the thread's slot is free, i.e. its Worker has exited), the spare answers a
+ * request: µs from terminate() until that reply, per round. Also, for scale, the same without
+ * waiting for the exit. The spare then becomes the next busy Worker and a new spare is started
+ * (during the next deadline, as a runtime would).
  */
-export async function rawTerminateRespawn({ rounds }: { rounds: number }): Promise<{ respawnUs: number[]; noWaitUs: number[] }> {
-  let busy = await startWorker({ mode: 'echo' });
-  let spare = await startWorker({ mode: 'echo' });
+export async function rawTerminateRespawn({ rounds, deadlineMs }: { rounds: number; deadlineMs: number }): Promise<{ respawnUs: number[]; noWaitUs: number[] }> {
+  // A spare is warm once it has answered (its module loaded, its handler set), not at 'online'.
+  const warmWorker = async () => {
+    const w = await startWorker({ mode: 'echo' });
+    await request(w, 'ready');
+    return w;
+  };
+  let busy = await warmWorker();
+  let spare = warmWorker();
   const respawnUs: number[] = [], noWaitUs: number[] = [];
   try {
     for (let i = 0; i <= 2 * rounds + 1; i++) {
       await request(busy, 'spin'); // answers "spinning", then loops forever
+      await new Promise((r) => setTimeout(r, deadlineMs));
+      const ready = await spare;
       const wait = i % 2 === 0;
       const t0 = performance.now();
       const dead = busy.terminate();
       if (wait) await dead;
-      await request(spare, i);
+      await request(ready, i);
       const t = us(t0);
       await dead;
       if (i > 1) (wait ? respawnUs : noWaitUs).push(t);
-      busy = spare;
-      spare = await startWorker({ mode: 'echo' });
+      busy = ready;
+      spare = warmWorker();
     }
   } finally {
-    await Promise.all([busy.terminate(), spare.terminate()]);
+    await Promise.all([busy.terminate(), spare.then((w) => w.terminate())]);
   }
   return { respawnUs, noWaitUs };
 }
