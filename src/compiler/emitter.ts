@@ -16,6 +16,14 @@ const FUSED_WITH_INT = new Map<Op, Op>([
   [Op.Ge, Op.GeInt],
 ]);
 
+/** `LoadLocal x; <Cmp>Int k; JumpIfFalse` → one compare-and-branch on a local. */
+const JUMP_UNLESS_LOCAL = new Map<Op, Op>([
+  [Op.LtInt, Op.JumpUnlessLocalLtInt],
+  [Op.LeInt, Op.JumpUnlessLocalLeInt],
+  [Op.GtInt, Op.JumpUnlessLocalGtInt],
+  [Op.GeInt, Op.JumpUnlessLocalGeInt],
+]);
+
 export type VarRef =
   | { kind: 'local'; slot: number }
   | { kind: 'cell'; slot: number }
@@ -91,11 +99,16 @@ export class FnState {
   // ---- emitting ----
 
   emit(op: Op, ...operands: number[]): number {
+    if (op === Op.Pop) {
+      const at = this.fuseStatement();
+      if (at >= 0) return at;
+    }
     const fused = FUSED_WITH_INT.get(op);
     if (fused !== undefined && this.lastOp === Op.Int && this.lastAt >= this.labelAt) {
       // Peephole: `Int k; Add` → `AddInt k` (nothing jumps between them).
       const k = this.code[this.lastAt + 1]!;
       this.code.length = this.lines.length = this.cols.length = this.lastAt;
+      this.recent.pop();
       this.adjust(-1);
       return this.emitPlain(fused, [k]);
     }
@@ -106,11 +119,57 @@ export class FnState {
   private lastAt = -1;
   /** Code position of the latest jump target: no fusion across it. */
   private labelAt = 0;
+  /** Where the last few instructions start (for the peepholes). */
+  private recent: number[] = [];
+
+  /**
+   * The starts of the last n instructions when nothing can jump between them (a jump target
+   * may only be the first: the fused instruction starts there too); otherwise null.
+   */
+  private window(n: number): number[] | null {
+    if (this.recent.length < n) return null;
+    const w = this.recent.slice(-n);
+    return this.labelAt <= w[0]! ? w : null;
+  }
+
+  /**
+   * Replace the instructions from `from` on by one, which keeps the first one's source location.
+   * `removed` is the stack effect of what is dropped (the new instruction adds its own).
+   */
+  private refuse(from: number, removed: number, op: Op, operands: number[]): number {
+    const line = this.lines[from]!, col = this.cols[from]!;
+    this.code.length = this.lines.length = this.cols.length = from;
+    this.recent = this.recent.filter((at) => at < from);
+    this.adjust(-removed);
+    const at = this.emitPlain(op, operands);
+    this.lines.fill(line, at);
+    this.cols.fill(col, at);
+    return at;
+  }
+
+  /** Peepholes for a statement whose value is dropped (at its Pop); -1 when none fits. */
+  private fuseStatement(): number {
+    const c = this.code;
+    const is = (at: number, op: Op) => c[at] === op;
+    const w4 = this.window(4);
+    // `(x += y)` on locals: LoadLocal x; LoadLocal y; Add; StoreLocal x → AddLocal x y
+    if (w4 && is(w4[0]!, Op.LoadLocal) && is(w4[1]!, Op.LoadLocal) && is(w4[2]!, Op.Add) && is(w4[3]!, Op.StoreLocal) && c[w4[0]! + 1] === c[w4[3]! + 1]) {
+      return this.refuse(w4[0]!, 1, Op.AddLocal, [c[w4[0]! + 1]!, c[w4[1]! + 1]!]);
+    }
+    const w3 = this.window(3);
+    // `(x += k)` on a local: LoadLocal x; AddInt k; StoreLocal x → IncLocal x k
+    if (w3 && is(w3[0]!, Op.LoadLocal) && is(w3[1]!, Op.AddInt) && is(w3[2]!, Op.StoreLocal) && c[w3[0]! + 1] === c[w3[2]! + 1]) {
+      return this.refuse(w3[0]!, 1, Op.IncLocal, [c[w3[0]! + 1]!, c[w3[1]! + 1]!]);
+    }
+    return -1;
+  }
 
   private emitPlain(op: Op, operands: number[]): number {
     const at = this.code.length;
     this.lastOp = op;
     this.lastAt = at;
+    this.recent.push(at);
+    if (this.recent.length > 4) this.recent.shift();
     this.code.push(op, ...operands);
     for (let i = 0; i <= operands.length; i++) {
       this.lines.push(this.loc.line);
@@ -127,6 +186,12 @@ export class FnState {
 
   /** Emit a jump whose target is patched later; returns the operand position. */
   emitJump(op: Op, ...before: number[]): number {
+    const w = op === Op.JumpIfFalse ? this.window(2) : null;
+    const fused = w && this.code[w[0]!] === Op.LoadLocal ? JUMP_UNLESS_LOCAL.get(this.code[w[1]!] as Op) : undefined;
+    if (w && fused !== undefined) {
+      // Peephole: `LoadLocal x; LtInt k; JumpIfFalse` → `JumpUnlessLocalLtInt x k` (<=, >, >= too).
+      return this.refuse(w[0]!, 1, fused, [this.code[w[0]! + 1]!, this.code[w[1]! + 1]!, -1]) + 3;
+    }
     const at = this.emit(op, ...before, -1);
     return at + 1 + before.length;
   }

@@ -189,7 +189,9 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             const result = stack[sp - 1]!;
             const done = frame;
             vm.depth--;
-            vm.handlers.length = done.handlerBase;
+            // Setting an array's length is a slow builtin call: only when it changes (THR-PERF).
+            // Setting an array's length is a slow builtin call: only when it changes (THR-PERF).
+            if (vm.handlers.length !== done.handlerBase) vm.handlers.length = done.handlerBase;
             if (done.mode === FrameMode.Normal) {
               sp = done.retBase;
               stack[sp++] = result;
@@ -375,6 +377,39 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             const a = stack[sp - 1]!;
             const k = code[pc++]!;
             stack[sp - 1] = typeof a === 'number' ? a >= k : X.compare(a, k, '>=') >= 0;
+            break;
+          }
+          // Fused statements (see the emitter's peepholes): the same arithmetic as above.
+          case Op.IncLocal: {
+            const x = base + code[pc++]!;
+            const a = stack[x]!, k = code[pc++]!;
+            stack[x] = typeof a === 'number' ? X.checkInt(a + k) : X.add(a, k);
+            break;
+          }
+          case Op.AddLocal: {
+            const x = base + code[pc++]!;
+            const a = stack[x]!, b = stack[base + code[pc++]!]!;
+            stack[x] = typeof a === 'number' && typeof b === 'number' ? X.checkInt(a + b) : X.add(a, b);
+            break;
+          }
+          case Op.JumpUnlessLocalLtInt: {
+            const a = stack[base + code[pc]!]!, k = code[pc + 1]!;
+            pc = (typeof a === 'number' ? a < k : X.compare(a, k, '<') < 0) ? pc + 3 : code[pc + 2]!;
+            break;
+          }
+          case Op.JumpUnlessLocalLeInt: {
+            const a = stack[base + code[pc]!]!, k = code[pc + 1]!;
+            pc = (typeof a === 'number' ? a <= k : X.compare(a, k, '<=') <= 0) ? pc + 3 : code[pc + 2]!;
+            break;
+          }
+          case Op.JumpUnlessLocalGtInt: {
+            const a = stack[base + code[pc]!]!, k = code[pc + 1]!;
+            pc = (typeof a === 'number' ? a > k : X.compare(a, k, '>') > 0) ? pc + 3 : code[pc + 2]!;
+            break;
+          }
+          case Op.JumpUnlessLocalGeInt: {
+            const a = stack[base + code[pc]!]!, k = code[pc + 1]!;
+            pc = (typeof a === 'number' ? a >= k : X.compare(a, k, '>=') >= 0) ? pc + 3 : code[pc + 2]!;
             break;
           }
           case Op.Not:
