@@ -11,7 +11,6 @@ const waitAsync = (Atomics as unknown as {
 interface PendingWait {
   value: number;
   listeners: Set<() => void>;
-  keepAlive: NodeJS.Timeout | null;
 }
 
 export class Doorbell {
@@ -19,6 +18,20 @@ export class Doorbell {
   private seen = -1;
   private readonly at: number;
   private pending: PendingWait | null = null;
+  /**
+   * Keeps the event loop alive while someone waits (a pending Atomics.waitAsync does not): one
+   * timer that never fires, ref'd for a wait and unref'd after. Creating and clearing a timer on
+   * every sleep cost a fifth of an idle Worker's CPU per message (THR-PERF idle wake-up).
+   */
+  private keepAlive: NodeJS.Timeout | null = null;
+  private holding = false;
+
+  private hold(on: boolean): void {
+    if (on === this.holding) return;
+    this.holding = on;
+    if (on) (this.keepAlive ??= setInterval(() => {}, 1 << 30)).ref();
+    else this.keepAlive?.unref();
+  }
 
   constructor(
     private readonly slots: SlotTable,
@@ -58,16 +71,15 @@ export class Doorbell {
     if (w === null || w.value !== value) {
       // One waitAsync per observed value; later waits on the same value share it.
       const r = waitAsync(this.slots.i32, this.at, value);
-      const entry: PendingWait = { value, listeners: new Set(), keepAlive: null };
+      const entry: PendingWait = { value, listeners: new Set() };
       w = this.pending = entry;
       const fire = () => {
         // Only the current wait lowers the sleeping flag: a stale one firing late must not.
         if (this.pending === entry) {
           this.pending = null;
           this.slots.setSleeping(this.index, false);
+          this.hold(false);
         }
-        if (entry.keepAlive !== null) clearInterval(entry.keepAlive);
-        entry.keepAlive = null;
         const ls = [...entry.listeners];
         entry.listeners.clear();
         for (const l of ls) l();
@@ -77,20 +89,15 @@ export class Doorbell {
     }
     const entry = w;
     entry.listeners.add(wake);
-    if (entry.keepAlive === null) entry.keepAlive = setInterval(() => {}, 1 << 30);
+    this.hold(true);
     return () => {
       entry.listeners.delete(wake);
-      if (entry.listeners.size === 0 && entry.keepAlive !== null) {
-        clearInterval(entry.keepAlive);
-        entry.keepAlive = null;
-      }
+      if (entry.listeners.size === 0 && this.pending === entry) this.hold(false);
     };
   }
 
-  /** Drop the keep-alive handle of a pending wait (shutting down). */
+  /** Drop the keep-alive handle (shutting down). */
   release(): void {
-    const w = this.pending;
-    if (w?.keepAlive) clearInterval(w.keepAlive);
-    if (w) w.keepAlive = null;
+    this.hold(false);
   }
 }

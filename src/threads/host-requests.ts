@@ -1,6 +1,6 @@
 // Requests and replies (THR-MSG.2, THR-MSG.3, THR-MSG.6, THR-ERR.1): the Futures this thread waits on
 // for an answer, and the answers it owes to others.
-import { serialize as v8serialize } from 'node:v8';
+import { createRequire } from 'node:module';
 import type { NativeContext } from '../contract/host.js';
 import { settleFuture } from '../runtime/futures.js';
 import { makeErrorValue, type ErrorKind } from '../values/errors.js';
@@ -125,7 +125,9 @@ export abstract class RequestsHost extends ThreadHostBase {
 /** Bytes of the encoded form (GENE_TRACE only). */
 export function encodedSize(e: Encoded): number {
   try {
-    return v8serialize(e).length;
+    // node:v8 only when tracing: not loaded by every Worker (THR-PERF memory and start-up).
+    const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+    return v8.serialize(e).length;
   } catch {
     return -1;
   }

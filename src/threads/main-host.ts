@@ -44,16 +44,23 @@ const DIST = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/', im
 const WORKER_URL = existsSync(new URL('worker-bundle.js', DIST)) ? new URL('worker-bundle.js', DIST) : new URL('worker-main.js', DIST);
 
 
+/** How long after a Worker was lost its replacement starts (see replaceLostWorker). */
+const REPLACE_LOST_WORKER_AFTER_MS = 20;
+
 export class MainThreadHost extends ThreadHost {
   private readonly workers: (Worker | undefined)[] = new Array(MAX_WORKERS);
   private readonly dying = new Map<number, Dying>();
   private readonly crashes = new Map<number, string>();
   private stopping = false;
+  /** Workers kept live (a lost one is replaced): the pool's warm size, at most one more than the slots. */
+  private readonly warm: number;
+  private replacing = false;
 
   constructor(limits: Limits, options: MainHostOptions) {
     super(SlotTable.create(limits.maxThreads), 0, limits, options.trace || traceEnabled(), options.sink);
-    // THR-POOL.5 / DESIGN §2: warm Workers so the first spawn does not pay their start-up.
-    const warm = Math.min(options.warm, limits.maxThreads);
+    // THR-POOL.5 / DESIGN §2: warm Workers so the first spawn does not pay their start-up. One
+    // more than there are slots may be warm: the spare that a terminated thread's next spawn uses.
+    const warm = (this.warm = Math.min(options.warm, limits.maxThreads + 1));
     for (let i = 0; i < warm; i++) {
       const w = this.slots.reserveWorkerIndex(WorkerState.Idle);
       if (w >= 0) this.startWorker(w);
@@ -124,6 +131,33 @@ export class MainThreadHost extends ThreadHost {
     this.slots.setWorkerState(w, WorkerState.Free);
     this.slots.ringAll();
     if (d !== undefined) for (const f of d.done) if (this.vm !== null) settleFuture(this.vm, f, 'success', null);
+    this.replaceLostWorker();
+  }
+
+  /**
+   * THR-PERF terminate then respawn: a Worker lost to `terminate` or a crash is replaced by a new
+   * idle one, so the pool stays at its warm size and the next spawn (a program enforcing
+   * deadlines spawns again at once) finds a ready Worker instead of paying a start-up (tens of
+   * ms). The replacement starts a little later, not in the step that terminated: the spawn that
+   * follows should not share the CPU with a booting Worker.
+   */
+  private replaceLostWorker(): void {
+    if (this.stopping || this.replacing) return;
+    this.replacing = true;
+    setTimeout(() => {
+      this.replacing = false;
+      let live = 0;
+      for (let x = 1; x < MAX_WORKERS; x++) if (this.workers[x] !== undefined && !this.dying.has(x)) live++;
+      if (this.stopping || live >= this.warm) return;
+      const w = this.slots.reserveWorkerIndex(WorkerState.Idle);
+      if (w < 0) return;
+      try {
+        this.startWorker(w);
+        this.trace(`worker ${w} started to replace a lost one`);
+      } catch {
+        this.slots.setWorkerState(w, WorkerState.Free);
+      }
+    }, REPLACE_LOST_WORKER_AFTER_MS).unref();
   }
 
   /**

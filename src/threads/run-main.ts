@@ -34,7 +34,7 @@ export interface RunOnThreadsOptions {
 export async function runOnThreads(unit: CodeUnit, limits: Limits, options: RunOnThreadsOptions = {}): Promise<RunResult> {
   const host = new MainThreadHost(limits, {
     trace: options.trace ?? traceEnabled(),
-    warm: containsSpawn(unit) ? Math.min(limits.warmWorkers, limits.maxThreads) : 0,
+    warm: containsSpawn(unit) ? limits.warmWorkers : 0,
     sink: options.sink,
   });
   const vm = new VM(host, limits);

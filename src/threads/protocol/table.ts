@@ -2,7 +2,6 @@
 // every thread. It holds the 64 worker slots plus thread 0 (THR-POOL), their secrets
 // (THR-SECRET), mail counts (THR-CHAN.1), the state of every OS Worker, one doorbell per OS
 // thread and the "ended epoch". The slot transitions are in transitions.ts; this class runs them.
-import { webcrypto } from 'node:crypto';
 import { MAX_THREADS_CEILING } from '../../contract/limits.js';
 import { geneError } from '../../values/errors.js';
 import {
@@ -26,7 +25,9 @@ export const MAIN_SECRET = 0;
 export function randomSecret(): number {
   for (;;) {
     if (randomNext + 2 > randomPool.length) {
-      webcrypto.getRandomValues(randomPool);
+      // The global \`crypto\` loads Node's crypto modules at first use, so only threads that spawn
+      // pay for them (THR-PERF: memory and start-up of a Worker).
+      globalThis.crypto.getRandomValues(randomPool);
       randomNext = 0;
     }
     const s = join48(randomPool[randomNext++]! & 0xffff, randomPool[randomNext++]!);
