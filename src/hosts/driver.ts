@@ -1,21 +1,31 @@
 // Runs a VM on its thread's event loop: resumes it when what it awaits settles, runs callbacks
 // while it is idle, and never busy-waits (THR-CHAN.2). Shared by thread 0 and every worker.
 import type { NativeContext } from '../contract/host.js';
+import { monotonicMs, startTimer, type LongTimer } from '../ops/durations.js';
+import { settleFuture } from '../runtime/futures.js';
 import { geneError } from '../values/errors.js';
 import type { GFuture } from '../values/values.js';
 import type { RunResult } from '../vm/frame.js';
 import type { VM } from '../vm/vm.js';
+
+export type IdleHow = 'blocked' | 'timed' | 'idle';
 
 export interface IdleSource {
   /** Deliver what arrived (mail, ended threads) by scheduling callbacks / settling futures. */
   poll(vm: NativeContext): void;
   /**
    * Wait until something may have arrived or `wake()` is called; must keep the event loop alive.
-   * Returns a function that cancels the wait.
+   * `how`: in a wait without a deadline (after canProgress said yes), in one with a deadline, or
+   * with nothing to wait for (a program done but kept running). Returns a function that cancels the wait.
    */
-  waitForEvent(wake: () => void): () => void;
-  /** THR-LIFE.5: could anything still settle `f`? false = Deadlock. */
-  canProgress(vm: NativeContext, f: GFuture): boolean;
+  waitForEvent(wake: () => void, how?: IdleHow): () => void;
+  /**
+   * THR-LIFE.5: could anything still settle `f`, awaited without a deadline (`what` names the
+   * wait)? false = Deadlock.
+   */
+  canProgress(vm: NativeContext, f: GFuture, what: string): boolean;
+  /** Why the last canProgress said no (names what each thread waits for), if it knows more. */
+  deadlockReason?(): string | null;
 }
 
 /**
@@ -55,42 +65,59 @@ export async function drive(
       r = vm.resume();
       continue;
     }
-    if (!source.canProgress(vm, wait.future) && wait.timeoutMs === null) {
-      r = vm.resumeThrow(
-        geneError('Deadlock', `Deadlock: ${wait.what} can never complete: no other thread is alive and no timer is pending`),
-      );
+    // THR-LIFE.5: a wait with a deadline always ends by it, so it is never a deadlock.
+    if (wait.timeoutMs === null && !source.canProgress(vm, wait.future, wait.what)) {
+      const why = source.deadlockReason?.() ?? 'no other thread is alive and no timer is pending';
+      const e = geneError('Deadlock', `Deadlock: ${wait.what} can never complete: ${why}`);
+      // THR-MSG.4: the failed wait is withdrawn (a recv that failed takes no message).
+      settleFuture(vm, wait.future, 'failure', e.value);
+      r = vm.resumeThrow(e);
       continue;
     }
     if (wait.timeoutMs !== null && deadline?.future !== wait.future) {
-      deadline = { future: wait.future, at: Date.now() + wait.timeoutMs };
+      // THR-TIME.1: deadlines on the monotonic clock.
+      deadline = { future: wait.future, at: monotonicMs() + wait.timeoutMs };
     }
-    const remaining = wait.timeoutMs === null ? null : Math.max(0, deadline!.at - Date.now());
+    const remaining = wait.timeoutMs === null ? null : Math.max(0, deadline!.at - monotonicMs());
     const timedOut = await idle(source, { future: wait.future, timeoutMs: remaining });
     if (timedOut) {
       deadline = null;
-      r = vm.resumeThrow(geneError('AsyncTimeout', `${wait.what} timed out after ${wait.timeoutMs} ms`));
+      const e = geneError('AsyncTimeout', `${wait.what} timed out after ${wait.timeoutMs} ms`);
+      // THR-MSG.4: a recv whose wait timed out is withdrawn: the next message stays in the mailbox.
+      if (wait.future.label === 'recv') settleFuture(vm, wait.future, 'failure', e.value);
+      r = vm.resumeThrow(e);
     }
   }
 }
 
-/** Sleep until an event; true when the wait's timeout fired first. */
+/**
+ * Sleep until an event; true when the wait's timeout fired first. Leaves nothing behind: its
+ * settle listener is removed and its timer stopped however it ends (one listener per wait).
+ */
 function idle(source: IdleSource, wait: { future: GFuture; timeoutMs: number | null } | null): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let done = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined;
     let cancel: () => void = () => {};
+    const settled = () => finish(false);
     const finish = (timedOut: boolean) => {
       if (done) return;
       done = true;
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.cancel();
       cancel();
+      if (wait !== null) {
+        const hooks = wait.future.onSettle;
+        const i = hooks.indexOf(settled);
+        if (i >= 0) hooks.splice(i, 1);
+      }
       resolve(timedOut);
     };
     if (wait !== null) {
-      wait.future.onSettle.push(() => finish(false));
-      if (wait.timeoutMs !== null) timer = setTimeout(() => finish(true), Math.max(0, wait.timeoutMs));
+      wait.future.onSettle.push(settled);
+      // THR-TIME.1: any length, never early.
+      if (wait.timeoutMs !== null) timer = startTimer(wait.timeoutMs, () => finish(true));
     }
-    cancel = source.waitForEvent(() => finish(false));
+    cancel = source.waitForEvent(() => finish(false), wait === null ? 'idle' : wait.timeoutMs === null ? 'blocked' : 'timed');
   });
 }
 

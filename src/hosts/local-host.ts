@@ -74,7 +74,7 @@ export class LocalHost implements VMHost, IdleSource {
   hasPendingCallbacks(): boolean {
     return this.timers.callbacksPending();
   }
-  canProgress(_vm: NativeContext, _f: GFuture): boolean {
+  canProgress(_vm: NativeContext, _f: GFuture, _what: string): boolean {
     return this.timers.size > 0;
   }
 }

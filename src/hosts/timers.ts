@@ -1,12 +1,13 @@
 // The timers of one thread (sleep, sleep_async, ^timeout on recv): they keep a waiting program
 // alive (THR-LIFE.5: a pending timer means no Deadlock), and a timer whose Future has callbacks
 // keeps the program from being done (gene-core §7). `wake` rouses the thread's idle driver.
+import { startTimer, type LongTimer } from '../ops/durations.js';
 import { failWithTimeout, settleFuture } from '../runtime/futures.js';
 import { GFuture } from '../values/values.js';
 import type { NativeContext } from '../contract/host.js';
 
 export class Timers {
-  private readonly handles = new Set<NodeJS.Timeout>();
+  private readonly handles = new Set<LongTimer>();
   /** Futures of pending sleep timers. */
   private readonly futures = new Set<GFuture>();
 
@@ -17,12 +18,13 @@ export class Timers {
     return this.handles.size;
   }
 
-  private start(ms: number, fire: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
+  /** THR-TIME.1: a timer of any length (chained host timers), never firing early. */
+  private start(ms: number, fire: () => void): LongTimer {
+    const t = startTimer(ms, () => {
       this.handles.delete(t);
       fire();
       this.wake();
-    }, Math.max(0, ms));
+    });
     this.handles.add(t);
     return t;
   }
@@ -42,7 +44,7 @@ export class Timers {
   timeout(vm: NativeContext, f: GFuture, ms: number): void {
     const t = this.start(ms, () => failWithTimeout(vm, f, ms));
     f.onSettle.push(() => {
-      clearTimeout(t);
+      t.cancel();
       this.handles.delete(t);
     });
   }
@@ -54,7 +56,7 @@ export class Timers {
   }
 
   clear(): void {
-    for (const t of this.handles) clearTimeout(t);
+    for (const t of this.handles) t.cancel();
     this.handles.clear();
     this.futures.clear();
   }

@@ -5,18 +5,13 @@ import { add, compare, div, mod, mul, neg, sub } from '../ops/arith.js';
 import { allClasses, BUILTIN_CLASSES } from '../ops/classes.js';
 import { codePoints } from '../ops/strings.js';
 import { geneError } from '../values/errors.js';
+import { durationMs } from '../ops/durations.js';
 import { settleFuture } from './futures.js';
 import {
   GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value,
   display, equals, kindName, str, truthy, typeOf,
 } from '../values/values.js';
 
-/** Milliseconds from a sleep/timeout argument: Int = ms, Float = seconds (gene-core §6). */
-export function durationMs(v: Value | undefined, what: string): number {
-  if (typeof v === 'number') return v;
-  if (v instanceof GFloat) return v.v * 1000;
-  throw geneError('TypeError', `${what} requires a number (milliseconds)`);
-}
 
 function fold(name: string, f: (a: Value, b: Value) => Value, empty?: Value, one?: (a: Value) => Value): NativeImpl {
   return (args) => {

@@ -1,6 +1,7 @@
 // THR-MSG-COPY: the only door between threads. `encode` turns a sendable value into a plain,
-// structured-cloneable form (tagged arrays); `decode` rebuilds fresh values in the receiving VM.
-// Copy semantics and the NotSendable check live here and nowhere else.
+// structured-cloneable form (a flat token array); `decode` rebuilds fresh values in the receiving
+// VM. Copy semantics and the NotSendable check live here and nowhere else. Neither direction
+// recurses on the host's stack (THR-MSG-COPY.4).
 import type { CodeUnit, Constant } from '../values/values.js';
 import { allClasses } from '../ops/classes.js';
 import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError, isErrorKind } from '../values/errors.js';
@@ -12,15 +13,38 @@ import type { VM } from '../vm/vm.js';
 import { ClassEncoder, decodeClasses, type EncClass } from './class-codec.js';
 
 /**
- * An encoded value: ints as numbers, strings as JS strings, nil/booleans as themselves, every
- * other kind a tagged array: ['f', x] float, ['y', name, loc?] symbol, ['c', c] char,
- * ['a', ...items] array, ['m', k, v, …] map, ['g', type, [k, v, …], [children…]] gene,
- * ['r', start, end, step, explicit] range, ['t', id, secret] thread, ['F', fnIndex] function,
- * ['N', name] builtin native, ['C', name] builtin class, ['E', class, k, v, …] error, ['v'] void,
- * ['K', classIndex] user class and ['O', classIndex, k, v, …] its instance (THR-MSG-COPY.5).
+ * THR-MSG-COPY.4: the wire format is flat, so neither the codec nor postMessage's structured
+ * clone ever recurses on the host's stack, however deep the value. An encoded value is either a
+ * root scalar (nil, a boolean, an Int) or a token array holding the value in prefix order: every
+ * value is a tag (`Tok`) followed by its operands, and a container's header gives its size, so
+ * its parts follow it (a map's and an error's entries as key, value; a gene's type, then its
+ * props as key, value, then its children). Loc records are small flat objects.
  */
-export type Enc = null | boolean | number | string | EncTagged;
-export type EncTagged = [string, ...unknown[]];
+export type Enc = null | boolean | number | unknown[];
+
+/** Token tags of the flat format. */
+export const enum Tok {
+  Int, // n
+  Str, // text
+  Nil,
+  True,
+  False,
+  Float, // x
+  Sym, // name, loc | 0
+  Char, // c
+  Arr, // n, then n values
+  Map, // n, then n × (key, value)
+  Gene, // props, children, loc | 0, then type, props × (key, value), children values
+  Range, // start, end, step, explicit
+  Thread, // id, secret
+  Fn, // index into Tables.f
+  Void,
+  Native, // name
+  Class, // name
+  Err, // class name, n, then n × (key, value)
+  UserClass, // index into Tables.k (THR-MSG-COPY.5)
+  Obj, // class index into Tables.k, n, then n × (key, value) (THR-MSG-COPY.5)
+}
 
 /**
  * A CodeUnit as plain data: every field of the unit (its caches live beside it), with its
@@ -53,21 +77,45 @@ export interface Encoded {
 
 const BUILTIN_CLASS_SET = new Set<GClass>(allClasses().map(([, c]) => c));
 
-const enum Seg {
-  Index,
-  Key,
-  Text,
+/** Up to this many open containers, a cycle is found by scanning them (no set to keep). */
+const SHALLOW_PATH = 32;
+
+const enum Kind {
+  Arr,
+  Map,
+  Gene,
+  Err,
+  Fn,
 }
 
 /**
- * THR-MSG-COPY.1–3: encodes values into one message. Data cycles are found with a path stack
- * (shared non-cyclic sub-values are fine and arrive as separate copies); functions, cells and
- * namespaces go into tables so closures sharing a cell, and recursive functions, stay intact.
+ * A value whose parts are being encoded (the encoder's explicit stack, instead of recursion).
+ * Data containers (`o` set) are on the cycle-check path while open. A function's parts are its
+ * captured cells and module globals, each encoded into its own table entry (`outs`).
+ */
+interface Open {
+  kind: Kind;
+  o: object | null;
+  vals: Value[];
+  /** Map/error keys; a gene's prop keys; a function's path labels. */
+  keys: string[] | null;
+  /** Gene: how many props (they follow the type). */
+  np: number;
+  i: number;
+  out: unknown[];
+  outs: unknown[][] | null;
+}
+
+/**
+ * THR-MSG-COPY.1–4: encodes values into one message, iteratively. Data cycles are found with a
+ * path set (shared non-cyclic sub-values are fine and arrive as separate copies); functions,
+ * cells and namespaces go into tables so closures sharing a cell, and recursive functions, stay
+ * intact.
  */
 export class Encoder {
-  private readonly onPath = new Set<object>();
-  private readonly segKind: Seg[] = [];
-  private readonly segVal: (string | number)[] = [];
+  /** The open containers, once the path is deeper than SHALLOW_PATH (else a scan finds cycles). */
+  private onPath: Set<object> | null = null;
+  private readonly open: Open[] = [];
   private where = '';
   private readonly unitIdx = new Map<CodeUnit, number>();
   private readonly fnIdx = new Map<GFunction, number>();
@@ -75,6 +123,8 @@ export class Encoder {
   private readonly nsIdx = new Map<Namespace, { idx: number; names: Set<string> }>();
   private readonly t: Tables = { u: [], f: [], c: [], n: [] };
   private used = false;
+  /** Prefix of function path labels while a user class's methods are being added. */
+  private labelPrefix = '';
   private readonly classes = new ClassEncoder({
     fn: (f) => this.fn(f),
     isBuiltinClass: (c) => BUILTIN_CLASS_SET.has(c),
@@ -97,16 +147,24 @@ export class Encoder {
 
   /** Encode one value; `where` names it in errors (`payload`, a captured variable, `result`). */
   value(v: Value, where: string): Enc {
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
     this.where = where;
-    return this.enc(v);
+    const out: unknown[] = [];
+    this.run(v, out);
+    return out;
   }
 
   /** Copy the module global `name` of `ns` (its own cell; builtins are not copied). */
   global(ns: Namespace, name: string, where: string): boolean {
-    this.where = where;
     const cell = ns.cells.get(name);
     if (cell === undefined) return false;
-    this.addGlobal(this.ns(ns), name, cell);
+    const e = this.ns(ns);
+    if (e.names.has(name)) return true;
+    e.names.add(name);
+    const out: unknown[] = [];
+    this.t.n[e.idx]!.push([name, out]);
+    this.where = where;
+    this.run(cell.v, out);
     return true;
   }
 
@@ -126,96 +184,115 @@ export class Encoder {
   }
 
   // ---- values ----
-  private enc(v: Value): Enc {
-    if (v === null || v === undefined) return null;
+
+  /** Encode `v` into `out` with an explicit stack: no recursion, whatever the depth. */
+  private run(v: Value, out: unknown[]): void {
+    const open = this.open;
+    this.put(v, out);
+    while (open.length > 0) {
+      const top = open[open.length - 1]!;
+      if (top.i === top.vals.length) {
+        open.pop();
+        if (top.o !== null) this.onPath?.delete(top.o);
+        continue;
+      }
+      const i = top.i++;
+      switch (top.kind) {
+        case Kind.Arr:
+          this.put(top.vals[i]!, top.out);
+          break;
+        case Kind.Map:
+        case Kind.Err:
+          top.out.push(top.keys![i]);
+          this.put(top.vals[i]!, top.out);
+          break;
+        case Kind.Gene:
+          if (i > 0 && i <= top.np) top.out.push(top.keys![i - 1]);
+          this.put(top.vals[i]!, top.out);
+          break;
+        case Kind.Fn:
+          this.put(top.vals[i]!, top.outs![i]!);
+          break;
+      }
+    }
+  }
+
+  /** Write `v`'s tokens into `out`; a container's parts are written later by `run`. */
+  private put(v: Value, out: unknown[]): void {
+    if (v === null) {
+      out.push(Tok.Nil);
+      return;
+    }
     switch (typeof v) {
       case 'boolean':
+        out.push(v ? Tok.True : Tok.False);
+        return;
       case 'number':
-        return v;
+        out.push(Tok.Int, v);
+        return;
     }
-    if (v instanceof GString) return v.s;
+    if (v instanceof GString) {
+      out.push(Tok.Str, v.s);
+      return;
+    }
     if (Array.isArray(v)) {
       this.enter(v);
-      const out: EncTagged = ['a'];
-      for (let i = 0; i < v.length; i++) {
-        this.push(Seg.Index, i);
-        out.push(this.enc(v[i]!));
-        this.pop();
-      }
-      this.leave(v);
-      return out;
+      out.push(Tok.Arr, v.length);
+      this.push(Kind.Arr, v, v, null, 0, out);
+      return;
     }
-    if (v instanceof GFloat) return ['f', v.v];
-    if (v instanceof Sym) return v.loc ? ['y', v.name, { ...v.loc }] : ['y', v.name];
-    if (v instanceof GChar) return ['c', v.c];
-    if (v instanceof GMap) {
+    if (v instanceof GFloat) out.push(Tok.Float, v.v);
+    else if (v instanceof Sym) out.push(Tok.Sym, v.name, v.loc ? { ...v.loc } : 0);
+    else if (v instanceof GChar) out.push(Tok.Char, v.c);
+    else if (v instanceof GMap) {
       this.enter(v);
-      const out: EncTagged = ['m'];
-      this.entries(v.entries, out);
-      this.leave(v);
-      return out;
-    }
-    if (v instanceof GGene) {
+      out.push(Tok.Map, v.entries.size);
+      this.push(Kind.Map, v, [...v.entries.values()], [...v.entries.keys()], 0, out);
+    } else if (v instanceof GGene) {
       this.enter(v);
-      this.push(Seg.Text, '.type');
-      const type = this.enc(v.type);
-      this.pop();
-      const props: Enc[] = [];
-      this.entries(v.props, props as EncTagged);
-      const children: Enc[] = [];
-      for (let i = 0; i < v.children.length; i++) {
-        this.push(Seg.Index, i);
-        children.push(this.enc(v.children[i]!));
-        this.pop();
-      }
-      this.leave(v);
-      return v.loc ? ['g', type, props, children, { ...v.loc }] : ['g', type, props, children];
-    }
-    if (v instanceof GRange) return ['r', v.start, v.end, v.step, v.explicitStep];
-    if (v instanceof ThreadHandle) return ['t', v.id, v.secret];
-    if (v instanceof GFunction) return ['F', this.fn(v)];
-    if (v === VOID) return ['v'];
-    if (v instanceof NativeFn) {
+      out.push(Tok.Gene, v.props.size, v.children.length, v.loc ? { ...v.loc } : 0);
+      this.push(Kind.Gene, v, [v.type, ...v.props.values(), ...v.children], [...v.props.keys()], v.props.size, out);
+    } else if (v instanceof GRange) out.push(Tok.Range, v.start, v.end, v.step, v.explicitStep);
+    else if (v instanceof ThreadHandle) out.push(Tok.Thread, v.id, v.secret);
+    else if (v instanceof GFunction) out.push(Tok.Fn, this.fn(v));
+    else if (v === VOID) out.push(Tok.Void);
+    else if (v instanceof NativeFn) {
       if (this.builtins !== undefined && lookupNative(this.builtins, v.name) !== v) {
         this.fail(`a native function ${v.name}`, 'only builtin functions can be sent, by name');
       }
-      return ['N', v.name];
-    }
-    if (v instanceof GClass) {
-      if (BUILTIN_CLASS_SET.has(v)) return ['C', v.name];
-      this.push(Seg.Text, `(class ${v.name})`);
-      const k = this.classes.cls(v); // THR-MSG-COPY.5: a class travels like a function
-      this.pop();
-      return ['K', k];
-    }
-    if (v instanceof GInstance) {
-      const builtin = BUILTIN_CLASS_SET.has(v.cls);
+      out.push(Tok.Native, v.name);
+    } else if (v instanceof GClass) {
+      if (BUILTIN_CLASS_SET.has(v)) out.push(Tok.Class, v.name);
+      else out.push(Tok.UserClass, this.userClass(v)); // THR-MSG-COPY.5: a class travels like a function
+    } else if (v instanceof GInstance) {
+      if (BUILTIN_CLASS_SET.has(v.cls)) out.push(Tok.Err, v.cls.name, v.props.size);
+      // THR-MSG-COPY.5: an instance is sendable when its fields are; its class comes along. The
+      // class's functions are queued before the fields' frame, so they are encoded after the
+      // fields (the instance is off the cycle path by then).
+      else out.push(Tok.Obj, this.userClass(v.cls), v.props.size);
       this.enter(v);
-      let out: EncTagged;
-      if (builtin) out = ['E', v.cls.name];
-      else {
-        // THR-MSG-COPY.5: an instance is sendable when its fields are; its class comes along.
-        this.push(Seg.Text, `(class ${v.cls.name})`);
-        out = ['O', this.classes.cls(v.cls)];
-        this.pop();
-      }
-      this.entries(v.props, out);
-      this.leave(v);
-      return out;
-    }
-    if (v instanceof GFuture) this.fail('a Future', 'futures belong to the thread that made them');
-    if (v instanceof ThreadMessageValue) this.fail('a ThreadMessage', 'a message is answered on the thread that received it');
-    return this.fail(`a value of kind ${kindName(v)}`, 'it is a native resource');
+      this.push(Kind.Err, v, [...v.props.values()], [...v.props.keys()], 0, out);
+    } else if (v instanceof GFuture) this.fail('a Future', 'futures belong to the thread that made them');
+    else if (v instanceof ThreadMessageValue) this.fail('a ThreadMessage', 'a message is answered on the thread that received it');
+    else this.fail(`a value of kind ${kindName(v)}`, 'it is a native resource');
   }
 
-  private entries(m: Map<string, Value>, out: unknown[]): void {
-    for (const [k, x] of m) {
-      this.push(Seg.Key, k);
-      out.push(k, this.enc(x));
-      this.pop();
+  /** A user class's index in `Tables.k`; its functions' paths read `(class Name)(fn …)…`. */
+  private userClass(c: GClass): number {
+    const saved = this.labelPrefix;
+    this.labelPrefix = `${saved}(class ${c.name})`;
+    try {
+      return this.classes.cls(c);
+    } finally {
+      this.labelPrefix = saved;
     }
   }
 
+  private push(kind: Kind, o: object | null, vals: Value[], keys: string[] | null, np: number, out: unknown[], outs: unknown[][] | null = null): void {
+    this.open.push({ kind, o, vals, keys, np, i: 0, out, outs });
+  }
+
+  /** A function's index; the first time, its captured cells and globals become its parts. */
   private fn(f: GFunction): number {
     let i = this.fnIdx.get(f);
     if (i !== undefined) return i;
@@ -224,33 +301,41 @@ export class Encoder {
     this.fnIdx.set(f, i);
     const entry: [number, number, number[]] = [this.unit(f.unit), -1, []];
     this.t.f.push(entry);
-    const label = `(fn ${f.unit.name})`;
+    const label = `${this.labelPrefix}(fn ${f.unit.name})`;
+    const vals: Value[] = [];
+    const keys: string[] = [];
+    const outs: unknown[][] = [];
     for (let k = 0; k < f.cells.length; k++) {
-      this.push(Seg.Text, `${label}.capture[${k}]`);
-      entry[2].push(this.cell(f.cells[k]!));
-      this.pop();
+      const c = f.cells[k]!;
+      let ci = this.cellIdx.get(c);
+      if (ci === undefined) {
+        ci = this.t.c.length;
+        this.cellIdx.set(c, ci);
+        const out: unknown[] = [];
+        this.t.c.push(out);
+        vals.push(c.v);
+        keys.push(`${label}.capture[${k}]`);
+        outs.push(out);
+      }
+      entry[2].push(ci);
     }
     if (f.globals !== this.builtins) {
       const ns = this.ns(f.globals);
       entry[1] = ns.idx;
       for (const name of f.unit.globalNames) {
         const cell = f.globals.cells.get(name);
-        if (cell === undefined) continue; // a builtin, or bound nowhere: not copied
-        this.push(Seg.Text, `${label}.${name}`);
-        this.addGlobal(ns, name, cell);
-        this.pop();
+        // A builtin, or bound nowhere: not copied. Each name once per namespace, so a
+        // recursive top-level fn terminates.
+        if (cell === undefined || ns.names.has(name)) continue;
+        ns.names.add(name);
+        const out: unknown[] = [];
+        this.t.n[ns.idx]!.push([name, out]);
+        vals.push(cell.v);
+        keys.push(`${label}.${name}`);
+        outs.push(out);
       }
     }
-    return i;
-  }
-
-  private cell(c: Cell): number {
-    let i = this.cellIdx.get(c);
-    if (i !== undefined) return i;
-    i = this.t.c.length;
-    this.cellIdx.set(c, i);
-    this.t.c.push(null);
-    this.t.c[i] = this.enc(c.v);
+    if (vals.length > 0) this.push(Kind.Fn, null, vals, keys, 0, [], outs);
     return i;
   }
 
@@ -265,41 +350,57 @@ export class Encoder {
     return e;
   }
 
-  /** Each global name is encoded once per namespace, so a recursive top-level fn terminates. */
-  private addGlobal(ns: { idx: number; names: Set<string> }, name: string, cell: Cell): void {
-    if (ns.names.has(name)) return;
-    ns.names.add(name);
-    const entry: [string, Enc] = [name, null];
-    this.t.n[ns.idx]!.push(entry);
-    entry[1] = this.enc(cell.v);
+  // ---- the path (for NotSendable messages) ----
+
+  /** THR-MSG-COPY.4: a value that contains itself is NotSendable, wherever it is found. */
+  private enter(o: object): void {
+    const open = this.open;
+    let cyclic = false;
+    if (this.onPath !== null) {
+      cyclic = this.onPath.has(o);
+      this.onPath.add(o);
+    } else {
+      for (let k = 0; k < open.length && !cyclic; k++) cyclic = open[k]!.o === o;
+      if (open.length >= SHALLOW_PATH) {
+        // Deep: a set from now on (a scan would make deep values quadratic).
+        this.onPath = new Set([o]);
+        for (const x of open) if (x.o !== null) this.onPath.add(x.o);
+      }
+    }
+    if (cyclic) this.fail(`a cyclic ${kindName(o as Value).slice(2)}`, 'it contains itself');
   }
 
-  // ---- the path (for NotSendable messages) ----
-  private enter(o: object): void {
-    if (this.onPath.has(o)) this.fail(`a cyclic ${kindName(o as Value).slice(2)}`, 'it contains itself');
-    this.onPath.add(o);
-  }
-  private leave(o: object): void {
-    this.onPath.delete(o);
-  }
-  private push(kind: Seg, v: string | number): void {
-    this.segKind.push(kind);
-    this.segVal.push(v);
-  }
-  private pop(): void {
-    this.segKind.pop();
-    this.segVal.pop();
-  }
+  /** Where the part being encoded sits: `where` and the segment of every open container. */
   private path(): string {
     let p = this.where;
-    for (let i = 0; i < this.segKind.length; i++) {
-      const v = this.segVal[i]!;
-      p += this.segKind[i] === Seg.Index ? `[${v}]` : this.segKind[i] === Seg.Key ? `^${v}` : v;
+    for (const o of this.open) {
+      const i = o.i - 1;
+      if (i < 0) continue; // queued, not started: nothing of it is on the path yet
+      switch (o.kind) {
+        case Kind.Arr:
+          p += `[${i}]`;
+          break;
+        case Kind.Map:
+        case Kind.Err:
+          p += `^${o.keys![i]}`;
+          break;
+        case Kind.Gene:
+          p += i === 0 ? '.type' : i <= o.np ? `^${o.keys![i - 1]}` : `[${i - 1 - o.np}]`;
+          break;
+        case Kind.Fn:
+          p += o.keys![i];
+          break;
+      }
     }
     return p;
   }
+
   private fail(what: string, why: string): never {
-    throw geneError('NotSendable', `${this.path()} is ${what} (not sendable: ${why})`, { path: new GString(this.path()) });
+    const path = this.path();
+    // The encoder may be reused after a failure (it is not: but leave it clean).
+    this.open.length = 0;
+    this.onPath = null;
+    throw geneError('NotSendable', `${path} is ${what} (not sendable: ${why})`, { path: new GString(path) });
   }
 }
 
@@ -389,55 +490,136 @@ export class Decoder {
     });
   }
 
+  /** THR-MSG-COPY.4: rebuild an encoded value with an explicit stack (no recursion). */
   value(e: Enc): Value {
-    if (e === null || typeof e !== 'object') {
-      return typeof e === 'string' ? new GString(e) : (e as Value);
+    if (e === null || typeof e !== 'object') return e as Value;
+    const a = e;
+    let pos = 0;
+    const stack: Filling[] = [];
+    for (;;) {
+      let v: Value;
+      const tag = a[pos++] as Tok;
+      switch (tag) {
+        case Tok.Int:
+          v = a[pos++] as number;
+          break;
+        case Tok.Str:
+          v = new GString(a[pos++] as string);
+          break;
+        case Tok.Nil:
+          v = null;
+          break;
+        case Tok.True:
+          v = true;
+          break;
+        case Tok.False:
+          v = false;
+          break;
+        case Tok.Float:
+          v = new GFloat(a[pos++] as number);
+          break;
+        case Tok.Sym: {
+          const name = a[pos++] as string;
+          const loc = a[pos++];
+          v = new Sym(name, loc === 0 ? undefined : (loc as Loc));
+          break;
+        }
+        case Tok.Char:
+          v = new GChar(a[pos++] as string);
+          break;
+        case Tok.Arr: {
+          const n = a[pos++] as number;
+          if (n === 0) {
+            v = [];
+            break;
+          }
+          stack.push({ tag, n, i: 0, arr: new Array<Value>(n), map: null, key: '', np: 0, type: null, name: '', loc: 0, cls: null });
+          continue;
+        }
+        case Tok.Map:
+        case Tok.Err:
+        case Tok.Obj: {
+          const name = tag === Tok.Err ? (a[pos++] as string) : '';
+          const cls = tag === Tok.Obj ? this.classes[a[pos++] as number]! : null;
+          const n = a[pos++] as number;
+          const map = new Map<string, Value>();
+          if (n === 0) {
+            v = this.made(tag, map, name, cls);
+            break;
+          }
+          stack.push({ tag, n, i: 0, arr: null, map, key: a[pos++] as string, np: 0, type: null, name, loc: 0, cls });
+          continue;
+        }
+        case Tok.Gene: {
+          const np = a[pos++] as number;
+          const nc = a[pos++] as number;
+          const loc = a[pos++];
+          stack.push({ tag, n: 1 + np + nc, i: 0, arr: new Array<Value>(nc), map: new Map(), key: '', np, type: null, name: '', loc, cls: null });
+          continue;
+        }
+        case Tok.Range:
+          v = new GRange(a[pos] as number, a[pos + 1] as number, a[pos + 2] as number, a[pos + 3] as boolean);
+          pos += 4;
+          break;
+        case Tok.Thread:
+          v = new ThreadHandle(a[pos] as number, a[pos + 1] as number);
+          pos += 2;
+          break;
+        case Tok.Fn:
+          v = this.fns[a[pos++] as number]!;
+          break;
+        case Tok.Void:
+          v = VOID;
+          break;
+        case Tok.Native: {
+          const name = a[pos++] as string;
+          const f = lookupNative(this.builtins, name);
+          if (!(f instanceof NativeFn)) throw geneError('NotSendable', `the builtin ${name} does not exist in this thread`);
+          v = f;
+          break;
+        }
+        case Tok.Class:
+          v = this.builtinClass(a[pos++] as string);
+          break;
+        case Tok.UserClass:
+          v = this.classes[a[pos++] as number]!;
+          break;
+        default:
+          throw new Error(`codec: unknown tag ${String(tag)}`);
+      }
+      // Put the finished value into the container being filled; finish the containers it completes.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return v;
+        const i = top.i++;
+        switch (top.tag) {
+          case Tok.Arr:
+            top.arr![i] = v;
+            break;
+          case Tok.Map:
+          case Tok.Err:
+          case Tok.Obj:
+            top.map!.set(top.key, v);
+            break;
+          default:
+            if (i === 0) top.type = v;
+            else if (i <= top.np) top.map!.set(top.key, v);
+            else top.arr![i - 1 - top.np] = v;
+        }
+        if (top.i < top.n) {
+          // The next part of a map, an error or a gene's props starts with its key.
+          if (top.tag !== Tok.Arr && (top.tag !== Tok.Gene || top.i <= top.np)) top.key = a[pos++] as string;
+          break;
+        }
+        stack.pop();
+        v =
+          top.tag === Tok.Arr
+            ? top.arr!
+            : top.tag === Tok.Gene
+              ? new GGene(top.type, top.map!, top.arr!, top.loc === 0 ? undefined : (top.loc as Loc))
+              : this.made(top.tag, top.map!, top.name, top.cls);
+      }
     }
-    switch (e[0]) {
-      case 'a': {
-        const out: Value[] = new Array(e.length - 1);
-        for (let i = 1; i < e.length; i++) out[i - 1] = this.value(e[i] as Enc);
-        return out;
-      }
-      case 'f':
-        return new GFloat(e[1] as number);
-      case 'y':
-        return new Sym(e[1] as string, e[2] as Loc | undefined);
-      case 'c':
-        return new GChar(e[1] as string);
-      case 'm':
-        return new GMap(this.entries(e, 1));
-      case 'g': {
-        const props = this.entries(e[2] as unknown[], 0);
-        const children = (e[3] as Enc[]).map((c) => this.value(c));
-        return new GGene(this.value(e[1] as Enc), props, children, e[4] as Loc | undefined);
-      }
-      case 'r':
-        return new GRange(e[1] as number, e[2] as number, e[3] as number, e[4] as boolean);
-      case 't':
-        return new ThreadHandle(e[1] as number, e[2] as number);
-      case 'F':
-        return this.fns[e[1] as number]!;
-      case 'v':
-        return VOID;
-      case 'N': {
-        const v = lookupNative(this.builtins, e[1] as string);
-        if (!(v instanceof NativeFn)) throw geneError('NotSendable', `the builtin ${e[1] as string} does not exist in this thread`);
-        return v;
-      }
-      case 'C':
-        return this.builtinClass(e[1] as string);
-      case 'K':
-        return this.classes[e[1] as number]!;
-      case 'O':
-        return new GInstance(this.classes[e[1] as number]!, this.entries(e, 2));
-      case 'E': {
-        const name = e[1] as string;
-        const cls = (isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined) ?? ROOT_ERROR_CLASS;
-        return new GInstance(cls, this.entries(e, 2));
-      }
-    }
-    throw new Error(`codec: unknown tag ${String(e[0])}`);
   }
 
   private builtinClass(name: string): GClass {
@@ -448,11 +630,29 @@ export class Decoder {
     throw geneError('NotSendable', `the class ${name} does not exist in this thread`);
   }
 
-  private entries(e: unknown[], from: number): Map<string, Value> {
-    const m = new Map<string, Value>();
-    for (let i = from; i < e.length; i += 2) m.set(e[i] as string, this.value(e[i + 1] as Enc));
-    return m;
+  private made(tag: Tok, map: Map<string, Value>, name: string, cls: GClass | null): Value {
+    if (tag === Tok.Map) return new GMap(map);
+    if (cls !== null) return new GInstance(cls, map); // THR-MSG-COPY.5
+    const cls = (isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined) ?? ROOT_ERROR_CLASS;
+    return new GInstance(cls, map);
   }
+}
+
+/** A container the decoder is filling (its parts follow it in the token array). */
+interface Filling {
+  tag: Tok;
+  /** Parts in all (a gene: 1 + props + children). */
+  n: number;
+  i: number;
+  arr: Value[] | null;
+  map: Map<string, Value> | null;
+  key: string;
+  np: number;
+  type: Value;
+  name: string;
+  loc: unknown;
+  /** An instance's user class (Tok.Obj). */
+  cls: GClass | null;
 }
 
 /** THR-MSG-COPY: encode one value; throws NotSendable naming its type and path from `where`. */

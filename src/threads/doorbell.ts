@@ -40,6 +40,11 @@ export class Doorbell {
     this.at = slots.doorbellIndex(index);
   }
 
+  /** The value seen by the last `take()`: a wait sleeps until the doorbell moves from it. */
+  get seenValue(): number {
+    return this.seen;
+  }
+
   /** Has it rung since the last `take()`? One Atomics.load. */
   rung(): boolean {
     return Atomics.load(this.slots.i32, this.at) !== this.seen;

@@ -7,6 +7,8 @@ import type { Limits } from '../contract/limits.js';
 import type { NativeContext } from '../contract/host.js';
 import type { CodeUnit, GFuture } from '../values/values.js';
 import { ThreadHandle } from '../values/values.js';
+import type { IdleHow } from '../hosts/driver.js';
+import { DeadlockWatch } from './deadlock.js';
 import { Doorbell } from './doorbell.js';
 import { Mailbox } from './mailbox.js';
 import { Mesh } from './mesh.js';
@@ -34,6 +36,9 @@ export abstract class ThreadHostBase {
   // ---- the doorbell and the ended epoch ----
   protected readonly bell: Doorbell;
   protected lastEpoch = -1;
+  /** THR-LIFE.5: what every thread is doing, for global deadlock detection. */
+  protected readonly deadlock: DeadlockWatch;
+  protected deadlockReport: string | null = null;
 
   constructor(
     readonly slots: SlotTable,
@@ -42,9 +47,12 @@ export abstract class ThreadHostBase {
     readonly limits: Limits,
     protected readonly tracing: boolean,
     protected readonly sink?: (fd: 1 | 2, text: string) => void,
+    /** THR-LIFE.5: thread 0 makes the shared words; Workers get them at boot. */
+    deadlockWords: SharedArrayBuffer = DeadlockWatch.create(),
   ) {
-    this.mesh = new Mesh(slots, index, limits.mailDrainBatch);
     this.bell = new Doorbell(slots, index);
+    this.deadlock = new DeadlockWatch(deadlockWords, index, slots, () => this.bell.seenValue, () => this.slot);
+    this.mesh = new Mesh(slots, index, limits.mailDrainBatch, this.deadlock);
   }
 
   /** The prelude's compiled units: compiled on thread 0, received by a Worker. */
@@ -127,14 +135,36 @@ export abstract class ThreadHostBase {
     return this.mesh.pendingOut || this.bell.rung();
   }
 
-  /** Sleep until the doorbell rings (posting the outbox first): never a polling loop. */
-  waitForEvent(wake: () => void): () => void {
+  /**
+   * Sleep until the doorbell rings (posting the outbox first): never a polling loop. THR-LIFE.5:
+   * asleep with nothing to wait for and no timer, this thread is Idle for deadlock detection.
+   */
+  waitForEvent(wake: () => void, how: IdleHow = 'idle'): () => void {
     this.mesh.flush();
+    if (how === 'idle' && this.timers.size === 0) this.deadlock.idle();
     return this.bell.wait(wake);
   }
 
-  canProgress(_vm: NativeContext, _f: GFuture): boolean {
-    return true;
+  // THR-LIFE.5
+  /** A wait without a deadline: Blocked, unless a timer will act; false when every thread is stuck. */
+  canProgress(_vm: NativeContext, f: GFuture, what: string): boolean {
+    this.deadlockReport = null;
+    if (this.timers.size > 0) return true;
+    this.deadlockReport = this.deadlock.block(f, this.describeWait(f, what));
+    return this.deadlockReport === null;
+  }
+
+  /** What a wait is for, as the deadlock report names it (`await (recv)`). */
+  protected describeWait(f: GFuture, what: string): string {
+    if (what !== 'await') return what;
+    if (f.label === 'recv') return 'await (recv)';
+    if (f.label === 'reply') return 'await a reply';
+    if (f.label === 'spawn_return') return "await a thread's result";
+    return 'await a Future nothing settles';
+  }
+
+  deadlockReason(): string | null {
+    return this.deadlockReport === null ? null : `every thread is waiting (${this.deadlockReport}), no message is on its way and no timer is pending`;
   }
 
   /** Release the keep-alive handle of a pending wait (shutting down). */

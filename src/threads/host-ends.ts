@@ -45,6 +45,8 @@ export abstract class EndsHost extends RequestsHost {
   /** Take what arrived on the ports, then settle what waits on threads that ended. */
   poll(vm: NativeContext | null): void {
     if (vm !== null) this.attach(vm);
+    // THR-LIFE.5: awake and acting.
+    this.deadlock.running();
     this.mesh.flush();
     if (!this.bell.take()) return;
     // THR-MSG.6: see which awaited threads have ended *before* draining. A thread posts its

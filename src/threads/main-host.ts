@@ -12,7 +12,7 @@ import type { RunResult } from '../vm/frame.js';
 import type { Limits } from '../contract/limits.js';
 import type { VM } from '../vm/vm.js';
 import { encodeUnit } from './codec.js';
-import { traceEnabled } from './output.js';
+import { crashIsPrinted, markWorkerGone, outputLockBuffer, traceEnabled } from './output.js';
 import type { WorkerBoot, Wire } from './wire.js';
 import { ENDED, SlotTable } from './protocol/table.js';
 import {
@@ -88,7 +88,11 @@ export class MainThreadHost extends ThreadHost {
     const boot: WorkerBoot = {
       sab: this.slots.sab, index: w, gen, limits: this.limits, trace: this.tracing, control: control.port2, peers,
       prelude: this.preludeUnits().map(encodeUnit),
+      output: outputLockBuffer(),
+      deadlock: this.deadlock.buffer,
     };
+    markWorkerGone(w, false);
+    this.deadlock.setWorker(w, true);
     const worker = new Worker(WORKER_URL, {
       workerData: boot,
       transferList: [control.port2, ...peers.map((p) => p.port)],
@@ -121,7 +125,10 @@ export class MainThreadHost extends ThreadHost {
   /** THR-LIFE.2, THR-LIFE.3: a Worker is gone — stopped on purpose or died. Its thread's slot frees. */
   private workerExited(w: number, worker: Worker): void {
     if (this.workers[w] !== worker) return;
+    // THR-LIFE.5: thread 0 acts now (it may have been asleep in a wait): not a stuck thread.
+    this.deadlock.running();
     this.workers[w] = undefined;
+    markWorkerGone(w, true);
     this.mesh.drop(w);
     this.slots.setWorkerState(w, WorkerState.Dead);
     const d = this.dying.get(w);
@@ -131,6 +138,8 @@ export class MainThreadHost extends ThreadHost {
     this.slots.setWorkerState(w, WorkerState.Free);
     this.slots.ringAll();
     if (d !== undefined) for (const f of d.done) if (this.vm !== null) settleFuture(this.vm, f, 'success', null);
+    // Gone: after the ends it causes are rung and acknowledged (they are on their way).
+    this.deadlock.setWorker(w, false);
     this.replaceLostWorker();
   }
 
@@ -181,7 +190,8 @@ export class MainThreadHost extends ThreadHost {
       this.endOccupant(slot, gen, reason);
       if (reason === EndReason.Crashed) {
         this.trace(`crash ${slot} (worker ${w}: ${why}; slot ${slot} free)`);
-        if (!this.stopping) this.write(2, `[thread ${slot}] ThreadCrashed: ${why}\n`);
+        // THR-LIFE.3: a spawn_return thread's crash reaches its Future only.
+        if (!this.stopping && crashIsPrinted(slot)) this.write(2, `[thread ${slot}] ThreadCrashed: ${why}\n`);
       } else {
         this.trace(`end ${slot} (${reason === EndReason.Terminated ? 'terminated' : 'exited'}; slot ${slot} free)`);
       }
@@ -247,6 +257,9 @@ export class MainThreadHost extends ThreadHost {
       const f = new GFuture('terminate');
       this.dying.set(w, { done: [f] });
       this.slots.setWorkerState(w, WorkerState.Dead);
+      markWorkerGone(w, true);
+      // THR-LIFE.5: a Worker being stopped is busy ending (not a stuck wait) until it is gone.
+      this.deadlock.setWorker(w, true);
       void worker.terminate();
       return f;
     }
@@ -282,8 +295,12 @@ export class MainThreadHost extends ThreadHost {
 
   // ---- THR-LIFE.5: Deadlock ----
 
-  override canProgress(_vm: NativeContext, _f: GFuture): boolean {
-    return this.slots.busySlots().length > 0 || this.slots.epoch() !== this.lastEpoch || this.timers.size > 0 || this.hasWork();
+  /** THR-LIFE.5: alone (no other thread, no timer, nothing arrived), at once; else the global check. */
+  override canProgress(vm: NativeContext, f: GFuture, what: string): boolean {
+    const alone = !(this.slots.busySlots().length > 0 || this.slots.epoch() !== this.lastEpoch || this.timers.size > 0 || this.hasWork());
+    if (!alone) return super.canProgress(vm, f, what);
+    this.deadlockReport = null;
+    return false;
   }
 
   // ---- THR-LIFE.4: the end of the program ----
@@ -301,7 +318,14 @@ export class MainThreadHost extends ThreadHost {
    * thread 0's messages and callbacks meanwhile), terminate the kept-alive ones, then stop every
    * Worker, close every port and clear every timer so the process exits by itself.
    */
-  async finish(_result: RunResult): Promise<void> {
+  async finish(result: RunResult): Promise<void> {
+    if (result.kind === 'error') {
+      // THR-LIFE.4: a main body that raised fails fast: its error line is out already; every
+      // other thread stops now (what they wrote is on the fd already: writes are synchronous).
+      this.trace('main program failed; terminating every thread');
+      await this.shutdown();
+      return;
+    }
     if (this.tracing) {
       const names = ['free', 'claimed', 'running', 'kept', 'exiting', 'terminating', 'crashing'];
       const desc = this.slots.busySlots().map((s) => `${s}:${names[this.slots.state(s)]}`);
@@ -351,7 +375,9 @@ export class MainThreadHost extends ThreadHost {
       const exits: Promise<number>[] = [];
       for (let w = 1; w < MAX_WORKERS; w++) {
         const worker = this.workers[w];
-        if (worker !== undefined) exits.push(worker.terminate());
+        if (worker === undefined) continue;
+        markWorkerGone(w, true);
+        exits.push(worker.terminate());
       }
       await Promise.all(exits);
     } finally {

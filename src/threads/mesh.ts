@@ -8,6 +8,12 @@ import type { Wire } from './wire.js';
 import type { SlotTable } from './protocol/table.js';
 import { MAX_WORKERS } from './protocol/words.js';
 
+/** THR-LIFE.5: counts what is in flight (see deadlock.ts). */
+export interface InFlight {
+  sent(to: number): void;
+  taken(): void;
+}
+
 interface Peer {
   port: MessagePort;
   gen: number;
@@ -36,6 +42,8 @@ export class Mesh {
     readonly self: number,
     /** Messages taken from one port before the others get a turn (Limits.mailDrainBatch). */
     private readonly drainBatch: number,
+    /** THR-LIFE.5: counts what is in flight. */
+    private readonly flight: InFlight,
   ) {}
 
   install(peer: number, gen: number, port: MessagePort): void {
@@ -50,7 +58,10 @@ export class Mesh {
     const held = this.held.get(peer);
     if (held !== undefined && gen === this.slots.gen(peer)) {
       this.held.delete(peer);
-      for (const m of held) port.postMessage(m);
+      for (const m of held) {
+        this.flight.sent(peer);
+        port.postMessage(m);
+      }
       this.slots.ring(peer);
     }
   }
@@ -76,6 +87,7 @@ export class Mesh {
       if (!this.has(w) && this.self !== 0) this.lookForPorts();
       const p = this.peers[w];
       if (p !== undefined && p.gen === this.slots.gen(w)) {
+        this.flight.sent(w);
         p.port.postMessage(m, transfer);
         this.slots.ring(w);
         return;
@@ -138,6 +150,7 @@ export class Mesh {
     for (;;) {
       const r = receiveMessageOnPort(control.port);
       if (r === undefined) return;
+      this.flight.taken();
       const m = r.message as Wire;
       if (m.t === 'port') this.install(m.peer, m.gen, m.port);
       else this.deferred.push(m);
@@ -167,6 +180,7 @@ export class Mesh {
         }
         const r = receiveMessageOnPort(p.port);
         if (r === undefined) break;
+        this.flight.taken();
         this.take(r.message as Wire, handle);
       }
     }

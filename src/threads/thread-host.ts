@@ -9,6 +9,7 @@ import {
   GFunction, GFuture, NativeFn, ThreadHandle, Value, display, kindName, str, type NativeResult, type SpawnSpec,
 } from '../values/values.js';
 import { Encoder } from './codec.js';
+import { setCrashQuiet } from './output.js';
 import { MAIN_HANDLE } from './host-base.js';
 import { DeliveryHost } from './host-delivery.js';
 import type { TaskSpec } from './wire.js';
@@ -65,6 +66,8 @@ export abstract class ThreadHost extends DeliveryHost implements VMHost, IdleSou
     };
     // 4. The thread runs on Worker w from now on; its task goes straight out, not via the
     // outbox, so it is in w's port before this thread's next step.
+    // THR-LIFE.3: a spawn_return thread's crash reaches its Future only (thread 0 reads this).
+    setCrashQuiet(slot, returnsFuture);
     this.slots.publish(slot, gen, this.index, w);
     this.mesh.flush();
     this.mesh.post(w, { t: 'task', task });
@@ -114,7 +117,8 @@ export abstract class ThreadHost extends DeliveryHost implements VMHost, IdleSou
       }
       case 'terminate':
         if (target.id === 0) throw geneError('ThreadInvalid', 'Thread 0 cannot be terminated: end the program instead');
-        if (stale) throw staleError('terminate');
+        // THR-SECRET.2: the thread it named has ended; the slot's new occupant is never touched.
+        if (stale) return null;
         return this.terminate(vm, target);
       case 'to_s':
         return str(display(target));

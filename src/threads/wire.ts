@@ -66,6 +66,10 @@ export interface WorkerBoot {
   trace: boolean;
   /** The prelude, compiled by thread 0: Workers never load the compiler. */
   prelude: EncUnit[];
+  /** THR-IO.1: the output lock shared by every OS thread. */
+  output: SharedArrayBuffer;
+  /** THR-LIFE.5: every OS thread's activity, for global deadlock detection. */
+  deadlock: SharedArrayBuffer;
   /** The port to thread 0 (also the control port). */
   control: MessagePort;
   /** Ports to the Workers that existed when this one started. */

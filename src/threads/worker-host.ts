@@ -7,6 +7,7 @@ import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
 import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
+import { useOutputLock } from './output.js';
 import { errorValueOf } from './remote-errors.js';
 import type { TaskSpec, Who, WorkerBoot, Wire } from './wire.js';
 import { SlotTable } from './protocol/table.js';
@@ -17,7 +18,11 @@ const NO_THREAD = new ThreadHandle(-1, -1);
 
 export class WorkerHost extends ThreadHost {
   private readonly tasks: TaskSpec[] = [];
-  /** Messages for a thread placed on this Worker whose task has not arrived yet. */
+  /**
+   * Messages for a thread placed on this Worker whose task has not arrived yet. Bounded: only for
+   * the slot placed here (checked on arrival), each message counted against that slot's mailbox
+   * (at most --channel-capacity, THR-CHAN.1); the entry goes when the task starts or is dropped.
+   */
   private readonly early = new Map<number, Wire[]>();
   private readonly machine: VM;
   private readonly prelude: readonly CodeUnit[];
@@ -27,7 +32,8 @@ export class WorkerHost extends ThreadHost {
 
   /** THR-ISO.1: this Worker's VM is its own: nothing mutable in it is shared with another thread. */
   constructor(boot: WorkerBoot) {
-    super(new SlotTable(boot.sab, boot.limits.maxThreads), boot.index, boot.limits, boot.trace);
+    super(new SlotTable(boot.sab, boot.limits.maxThreads), boot.index, boot.limits, boot.trace, undefined, boot.deadlock);
+    useOutputLock(boot.output, boot.index);
     this.slot = -1;
     this.secret = -1;
     this.handle = NO_THREAD;

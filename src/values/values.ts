@@ -364,13 +364,91 @@ export function formatFloat(x: number): string {
 export function display(v: Value): string {
   if (v instanceof GString) return v.s;
   if (v instanceof GChar) return v.c;
-  if (Array.isArray(v)) return `[${v.map(display).join(' ')}]`;
-  if (v instanceof GMap) return printMap(v, display);
-  return repr(v);
+  return render(v, true);
 }
 
 /** Repr form: strings quoted, chars in single quotes; used inside genes and errors. */
 export function repr(v: Value): string {
+  return render(v, false);
+}
+
+/** A piece of text `render` emits as it is. */
+class Text {
+  constructor(readonly s: string) {}
+}
+const SPACE = new Text(' ');
+const CLOSE_ARRAY = new Text(']');
+const CLOSE_MAP = new Text('}');
+const CLOSE_GENE = new Text(')');
+/** `render`'s work item modes: a value in display or repr form, text, or a container to leave. */
+const enum Mode {
+  Repr,
+  Display,
+  Text,
+  Leave,
+}
+
+/**
+ * THR-MSG-COPY.4: printing never recurses on the host's stack, so any value the VM can build
+ * prints, however deep. A container met again inside itself prints as `...`.
+ */
+function render(root: Value, asDisplay: boolean): string {
+  let out = '';
+  // Work items, taken from the end: (item, mode) pairs.
+  const todo: unknown[] = [root, asDisplay ? Mode.Display : Mode.Repr];
+  const onPath = new Set<object>();
+  while (todo.length > 0) {
+    const mode = todo.pop() as Mode;
+    const item = todo.pop();
+    if (mode === Mode.Text) {
+      out += (item as Text).s;
+      continue;
+    }
+    if (mode === Mode.Leave) {
+      onPath.delete(item as object);
+      continue;
+    }
+    const v = item as Value;
+    const d = mode === Mode.Display;
+    if (d && v instanceof GString) out += v.s;
+    else if (d && v instanceof GChar) out += v.c;
+    else if (Array.isArray(v) || v instanceof GMap || v instanceof GGene) {
+      if (onPath.has(v)) {
+        out += '...';
+        continue;
+      }
+      onPath.add(v);
+      // Pushed in reverse: the last part first.
+      todo.push(v, Mode.Leave);
+      if (Array.isArray(v)) {
+        todo.push(CLOSE_ARRAY, Mode.Text);
+        for (let i = v.length - 1; i >= 0; i--) {
+          todo.push(v[i], mode);
+          if (i > 0) todo.push(SPACE, Mode.Text);
+        }
+        out += '[';
+      } else if (v instanceof GMap) {
+        todo.push(CLOSE_MAP, Mode.Text);
+        const entries = [...v.entries];
+        for (let i = entries.length - 1; i >= 0; i--) {
+          todo.push(entries[i]![1], mode, new Text(`${i > 0 ? ' ' : ''}^${entries[i]![0]} `), Mode.Text);
+        }
+        out += '{';
+      } else {
+        todo.push(CLOSE_GENE, Mode.Text);
+        for (let i = v.children.length - 1; i >= 0; i--) todo.push(v.children[i], Mode.Repr, SPACE, Mode.Text);
+        const props = [...v.props];
+        for (let i = props.length - 1; i >= 0; i--) todo.push(props[i]![1], Mode.Repr, new Text(` ^${props[i]![0]} `), Mode.Text);
+        todo.push(v.type, Mode.Repr);
+        out += '(';
+      }
+    } else out += scalarRepr(v);
+  }
+  return out;
+}
+
+/** The repr of a value that has no parts. */
+function scalarRepr(v: Value): string {
   if (v === null) return 'nil';
   switch (typeof v) {
     case 'boolean':
@@ -382,9 +460,6 @@ export function repr(v: Value): string {
   if (v instanceof GString) return `"${v.s}"`;
   if (v instanceof Sym) return v.name;
   if (v instanceof GChar) return `'${v.c}'`;
-  if (Array.isArray(v)) return `[${v.map(repr).join(' ')}]`;
-  if (v instanceof GMap) return printMap(v, repr);
-  if (v instanceof GGene) return printGene(v);
   if (v instanceof GRange)
     return v.explicitStep ? `${v.start}..${v.end} step ${v.step}` : `${v.start}..${v.end}`;
   if (v instanceof GFuture)
@@ -395,54 +470,73 @@ export function repr(v: Value): string {
   return kindName(v);
 }
 
-function printMap(m: GMap, elem: (v: Value) => string): string {
-  if (m.entries.size === 0) return '{}';
-  const parts: string[] = [];
-  for (const [k, val] of m.entries) parts.push(`^${k} ${elem(val)}`);
-  return `{${parts.join(' ')}}`;
-}
-
-function printGene(g: GGene): string {
-  const parts = [repr(g.type)];
-  for (const [k, val] of g.props) parts.push(`^${k}`, repr(val));
-  for (const c of g.children) parts.push(repr(c));
-  return `(${parts.join(' ')})`;
-}
-
 // ---- equality (gene-core §4.3): structural and kind-strict ----
 
+/** Container pairs compared before equality starts remembering pairs (to end on cyclic values). */
+const PAIRS_BEFORE_MEMO = 1_000_000;
+
+/**
+ * Structural equality with an explicit stack (THR-MSG-COPY.4: deep values never crash). Past
+ * PAIRS_BEFORE_MEMO container pairs, a pair met again counts as equal, so cyclic values end.
+ */
 export function equals(a: Value, b: Value): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
-    return true;
+  const todo: Value[] = [a, b];
+  let pairs = 0;
+  let seen: Map<object, Set<object>> | null = null;
+  while (todo.length > 0) {
+    const y = todo.pop()!;
+    const x = todo.pop()!;
+    if (x === y) continue;
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+    if (Array.isArray(x) || x instanceof GMap || x instanceof GGene) {
+      if (++pairs > PAIRS_BEFORE_MEMO) {
+        seen ??= new Map();
+        let s = seen.get(x);
+        if (s === undefined) seen.set(x, (s = new Set()));
+        if (s.has(y)) continue;
+        s.add(y);
+      }
+    }
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = x.length - 1; i >= 0; i--) todo.push(x[i]!, y[i]!);
+      continue;
+    }
+    if (x instanceof GMap) {
+      if (!(y instanceof GMap) || !pushEntries(x.entries, y.entries, todo)) return false;
+      continue;
+    }
+    if (x instanceof GGene) {
+      if (!(y instanceof GGene) || x.children.length !== y.children.length || !pushEntries(x.props, y.props, todo)) return false;
+      for (let i = x.children.length - 1; i >= 0; i--) todo.push(x.children[i]!, y.children[i]!);
+      todo.push(x.type, y.type);
+      continue;
+    }
+    if (!scalarEquals(x, y)) return false;
   }
+  return true;
+}
+
+/** Queue the value pairs of two maps; false when their keys differ. */
+function pushEntries(a: Map<string, Value>, b: Map<string, Value>, todo: Value[]): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    if (!b.has(k)) return false;
+    todo.push(v, b.get(k)!);
+  }
+  return true;
+}
+
+function scalarEquals(a: Value, b: Value): boolean {
   if (a instanceof GFloat) return b instanceof GFloat && (a.v === b.v || (Number.isNaN(a.v) && Number.isNaN(b.v)));
   if (a instanceof GString) return b instanceof GString && a.s === b.s;
   if (a instanceof Sym) return b instanceof Sym && a.name === b.name;
   if (a instanceof GChar) return b instanceof GChar && a.c === b.c;
-  if (a instanceof GMap) return b instanceof GMap && mapsEqual(a.entries, b.entries);
-  if (a instanceof GGene)
-    return (
-      b instanceof GGene &&
-      equals(a.type, b.type) &&
-      mapsEqual(a.props, b.props) &&
-      equals(a.children, b.children)
-    );
   if (a instanceof GRange)
     return b instanceof GRange && a.start === b.start && a.end === b.end && a.step === b.step;
   if (a instanceof ThreadHandle) return b instanceof ThreadHandle && a.id === b.id && a.secret === b.secret;
   return false;
-}
-
-function mapsEqual(a: Map<string, Value>, b: Map<string, Value>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) {
-    if (!b.has(k) || !equals(v, b.get(k)!)) return false;
-  }
-  return true;
 }
 
 /** `#"…"` parts: strings raw; nil/bool/numbers/chars as println shows them; the rest in repr (gene-core §1.3). */

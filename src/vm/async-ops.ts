@@ -2,15 +2,15 @@
 // SpawnThread, SendMessage and ThreadJoin (THR-API.3). The dispatch loop saves its state into
 // the frame and `vm.sp` before calling these, and reloads it after.
 import type { SpawnSpec } from '../values/values.js';
+import { durationMs } from '../ops/durations.js';
 import { GeneThrow, geneError } from '../values/errors.js';
-import { GFloat, GFuture, ThreadHandle, Value, display, kindName } from '../values/values.js';
+import { GFuture, ThreadHandle, Value, display, kindName } from '../values/values.js';
 import type { Frame, RunResult, Wait } from './frame.js';
 import type { Machine } from './machine.js';
 
-function timeoutArg(t: Value): number {
-  if (typeof t === 'number') return t;
-  if (t instanceof GFloat) return t.v;
-  throw geneError('TypeError', `^timeout expects a number of milliseconds, got ${kindName(t)}`);
+/** THR-TIME.1: `^timeout` follows the one duration rule. */
+function timeoutArg(t: Value, what: string): number {
+  return durationMs(t, `${what} ^timeout`);
 }
 
 function suspend(vm: Machine, frame: Frame, ip: number, future: GFuture, timeoutMs: number | null, what: string): RunResult {
@@ -34,7 +34,7 @@ export function awaitFutures(vm: Machine, frame: Frame, ip: number, operand: num
     const f = stack[i]!;
     if (!(f instanceof GFuture)) throw geneError('TypeError', `await expects a Future, got: ${kindName(f)}`);
     if (f.state === 'pending') {
-      const timeoutMs = hasTimeout ? timeoutArg(stack[first - 1]!) : null;
+      const timeoutMs = hasTimeout ? timeoutArg(stack[first - 1]!, 'await') : null;
       return suspend(vm, frame, ip, f, timeoutMs, 'await');
     }
   }
@@ -84,7 +84,7 @@ export function threadJoin(vm: Machine, frame: Frame, ip: number, withTimeout: b
   }
   const ended = vm.host.join(vm, target);
   if (ended.state === 'pending') {
-    return suspend(vm, frame, ip, ended, timeout === null ? null : timeoutArg(timeout), `join ${display(target)}`);
+    return suspend(vm, frame, ip, ended, timeout === null ? null : timeoutArg(timeout, 'join'), `join ${display(target)}`);
   }
   if (withTimeout) vm.sp--;
   stack[vm.sp - 1] = null;
