@@ -2,11 +2,11 @@
 // printing and equality run on explicit stacks, so 100,000-deep values (and cyclic ones, for
 // printing and equality) never reach the host's stack limit. Speed ratios are in `npm run bench`.
 import { describe, expect, it } from 'vitest';
-import { GeneThrow } from '../src/runtime/errors.js';
-import { GGene, GInstance, GMap, GString, Sym, Value, display, equals, repr, str } from '../src/runtime/values.js';
+import { GeneThrow } from '../src/values/errors.js';
+import { GGene, GInstance, GMap, GString, Sym, Value, display, equals, repr, str } from '../src/values/values.js';
 import { decode, encode } from '../src/threads/codec.js';
-import { DEFAULT_LIMITS } from '../src/vm/host.js';
-import { LocalHost } from '../src/vm/local-host.js';
+import { DEFAULT_LIMITS } from '../src/contract/limits.js';
+import { LocalHost } from '../src/hosts/local-host.js';
 import { VM } from '../src/vm/vm.js';
 
 const DEPTH = 100_000;

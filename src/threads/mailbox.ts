@@ -10,6 +10,11 @@ export class Mailbox {
   /** Messages that arrived and were not yet handed to a callback or taken by recv (FIFO). */
   private readonly queue = new Fifo<ThreadMessageValue>();
   private readonly callbacks: Value[] = [];
+  /**
+   * Pending `(recv)` Futures, oldest first. Bounded by the program's own data: one per recv
+   * Future it made that has neither taken a message nor failed (a recv whose wait failed is
+   * withdrawn, THR-MSG.4), like the elements of an array it builds.
+   */
   private readonly waiters: GFuture[] = [];
   /** The message whose callbacks are running: the next waits until it is done (THR-CHAN.2). */
   private inflight: ThreadMessageValue | null = null;

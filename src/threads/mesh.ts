@@ -24,9 +24,19 @@ const OUTBOX_BATCH = 128;
 
 export class Mesh {
   private readonly peers: (Peer | undefined)[] = new Array(MAX_WORKERS);
-  /** Messages for a Worker we have no port to yet (it is being started): kept in order. */
+  /**
+   * Messages for a Worker we have no port to yet (it is being started): kept in order. Bounded:
+   * a Worker that has not started has sent nothing, so nothing here is a reply; what is here is
+   * its one task, the messages to the thread placed on it (each counted against that thread's
+   * mailbox: at most --channel-capacity, THR-CHAN.1) and, from thread 0, one port per other
+   * Worker (MAX_WORKERS). An entry goes when the port arrives or the Worker index is dropped.
+   */
   private readonly held = new Map<number, Wire[]>();
-  /** Messages taken from the control port while looking for a port; handled at the next drain. */
+  /**
+   * Messages taken from the control port while looking for a port; handled at the next drain.
+   * Bounded by what thread 0 can have in flight to this thread at once: its messages (THR-CHAN.1),
+   * replies to this thread's own pending requests, one port per Worker and one task.
+   */
   private readonly deferred: Wire[] = [];
   /** Messages sent by the running VM, per target, not posted yet (see `send`). */
   private readonly outbox = new Map<number, Wire[]>();
