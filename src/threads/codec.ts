@@ -630,9 +630,9 @@ export class Decoder {
     throw geneError('NotSendable', `the class ${name} does not exist in this thread`);
   }
 
-  private made(tag: Tok, map: Map<string, Value>, name: string, cls: GClass | null): Value {
+  private made(tag: Tok, map: Map<string, Value>, name: string, userClass: GClass | null): Value {
     if (tag === Tok.Map) return new GMap(map);
-    if (cls !== null) return new GInstance(cls, map); // THR-MSG-COPY.5
+    if (userClass !== null) return new GInstance(userClass, map); // THR-MSG-COPY.5
     const cls = (isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined) ?? ROOT_ERROR_CLASS;
     return new GInstance(cls, map);
   }
