@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCaseText } from '../src/conformance/case-file.js';
-import { runConformanceCli } from '../src/conformance/cli.js';
+import { cli } from './conformance-cli.js';
 import { addMissingTags, codeOnly, FEATURE_USES, lintCase, lintCases, usedFeatures } from '../src/conformance/feature-lint.js';
 import { loadFeatureRegistry } from '../src/conformance/features.js';
 import { packageDefaults } from '../src/conformance/package-root.js';
@@ -18,16 +18,6 @@ const scratch = mkdtempSync(join(tmpdir(), 'conformance-lint-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const caseOf = (text: string) => parseCaseText(text, '/suite/t.gene', 't.gene');
-
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runConformanceCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-  });
-  return { status, stdout, stderr };
-}
 
 describe('deriving used features', () => {
   it('ignores strings and comments but reads interpolations', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCaseText, type ConformanceCase } from '../src/conformance/case-file.js';
-import { runConformanceCli } from '../src/conformance/cli.js';
+import { cli } from './conformance-cli.js';
 import { diffLines, normalizeActual, normalizeExpected } from '../src/conformance/compare.js';
 import { expectationFor, parseExpectations, unusedExpectations } from '../src/conformance/expectations.js';
 import type { RunOutcome } from '../src/conformance/exec.js';
@@ -38,17 +38,6 @@ function outcome(partial: Partial<RunOutcome>): RunOutcome {
 }
 
 const judge = (c: ConformanceCase, o: Partial<RunOutcome>) => judgeRun(c, outcome(o), { timeoutMs: 10_000, maxOutputBytes: 100 });
-
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runConformanceCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-  });
-  return { status, stdout, stderr };
-}
 
 describe('case files', () => {
   it('parses a full header and the upstream lines', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { runConformanceCli } from '../src/conformance/cli.js';
+import { cli } from './conformance-cli.js';
 import { parseExpectations } from '../src/conformance/expectations.js';
 import type { JsonCase } from '../src/conformance/report-json.js';
 
@@ -16,16 +16,6 @@ const FAKE = join(ROOT, 'test/fixtures/fake-impl');
 const FAKE_IMPL = `"${process.execPath}" "${join(FAKE, 'fake-gene.mjs')}"`;
 const scratch = mkdtempSync(join(tmpdir(), 'conformance-tools-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runConformanceCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-  });
-  return { status, stdout, stderr };
-}
 
 let suiteCount = 0;
 /** A suite folder with these cases (id → body lines); features.txt comes from the fake suite. */
