@@ -10,6 +10,8 @@ import type * as CodecT from '../src/threads/codec.js';
 import type * as ErrorsT from '../src/values/errors.js';
 import type * as MainHostT from '../src/threads/main-host.js';
 import type * as ValuesT from '../src/values/values.js';
+import type * as PrintT from '../src/values/print.js';
+import type * as EqualityT from '../src/values/equality.js';
 import type * as DriverT from '../src/hosts/driver.js';
 import type * as LimitsT from '../src/contract/limits.js';
 import type * as LocalHostT from '../src/hosts/local-host.js';
@@ -26,7 +28,12 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // `as string` keeps TypeScript from resolving the .js files (dist/ has no declarations).
 const dist = (p: string) => import(join(ROOT, 'dist', p) as string);
-export const V = (await dist('values/values.js')) as typeof ValuesT;
+/** The value classes with their printing and equality (three modules in src/values). */
+export const V = {
+  ...((await dist('values/values.js')) as typeof ValuesT),
+  ...((await dist('values/print.js')) as typeof PrintT),
+  ...((await dist('values/equality.js')) as typeof EqualityT),
+};
 export const E = (await dist('values/errors.js')) as typeof ErrorsT;
 export const C = (await dist('threads/codec.js')) as typeof CodecT;
 const { MainThreadHost } = (await dist('threads/main-host.js')) as typeof MainHostT;

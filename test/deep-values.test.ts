@@ -3,7 +3,9 @@
 // printing and equality) never reach the host's stack limit. Speed ratios are in `npm run bench`.
 import { describe, expect, it } from 'vitest';
 import { GeneThrow } from '../src/values/errors.js';
-import { GGene, GInstance, GMap, GString, Sym, Value, display, equals, repr, str } from '../src/values/values.js';
+import { GGene, GInstance, GMap, GString, Sym, Value, str } from '../src/values/values.js';
+import { display, repr } from '../src/values/print.js';
+import { equals } from '../src/values/equality.js';
 import { decode, encode } from '../src/threads/codec.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';
 import { LocalHost } from '../src/hosts/local-host.js';

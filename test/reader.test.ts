@@ -4,19 +4,9 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { readAll, readOne, sourceLocs, QUOTE, INTERP, MAX_NESTING } from '../src/reader/reader.js';
 import { ParseError } from '../src/values/errors.js';
-import {
-  GChar,
-  GFloat,
-  GGene,
-  GMap,
-  GString,
-  INT_MAX,
-  INT_MIN,
-  Sym,
-  Value,
-  equals,
-  repr,
-} from '../src/values/values.js';
+import { GChar, GFloat, GGene, GMap, GString, INT_MAX, INT_MIN, Sym, Value } from '../src/values/values.js';
+import { equals } from '../src/values/equality.js';
+import { repr } from '../src/values/print.js';
 
 const FILE = 't.gene';
 const one = (src: string): Value => readOne(src, FILE);

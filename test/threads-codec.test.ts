@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { compileSource } from '../src/cli/run-program.js';
 import { ERROR_CLASSES, GeneThrow, describeThrown, makeErrorValue } from '../src/values/errors.js';
 import {
-  GChar, GFloat, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Namespace, Sym, ThreadHandle,
-  ThreadMessageValue, VOID, Value, equals, repr, str,
+  GChar, GFloat, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Namespace, Sym, ThreadHandle, ThreadMessageValue, VOID, Value, str,
 } from '../src/values/values.js';
+import { equals } from '../src/values/equality.js';
+import { repr } from '../src/values/print.js';
 import { Decoder, Encoder, decode, encode, type Encoded } from '../src/threads/codec.js';
 import { drive } from '../src/hosts/driver.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';

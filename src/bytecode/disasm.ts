@@ -1,5 +1,6 @@
 // The disassembler (`gene compile --disasm`, GENE_TRACE=vm), driven by the instruction table.
-import { isCodeUnit, repr, type CodeUnit, type Constant } from '../values/values.js';
+import { isCodeUnit, type CodeUnit, type Constant } from '../values/values.js';
+import { repr } from '../values/print.js';
 import { OPS } from './opcodes.js';
 
 function constText(c: Constant): string {

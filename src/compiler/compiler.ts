@@ -2,7 +2,8 @@
 // Expressions: every compiled expression leaves exactly one value on the operand stack.
 import { sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
 import { CompileError } from '../values/errors.js';
-import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value, repr } from '../values/values.js';
+import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
+import { repr } from '../values/print.js';
 import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
 import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, isSym, type CompileOptions, type FormCompiler } from './form-compiler.js';

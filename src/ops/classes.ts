@@ -1,8 +1,7 @@
 // Builtin classes, so that `catch String`, `(x is Int)` and error kinds work (gene-core §3.7).
 import { ERROR_CLASSES, ROOT_ERROR_CLASS, geneError } from '../values/errors.js';
 import {
-  GChar, GClass, GFloat, GFunction, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Sym,
-  ThreadHandle, ThreadMessageValue, VOID, Value, kindName,
+  GClass, GInstance, VOID, Value, kindName, type ValueKind,
 } from '../values/values.js';
 
 const OBJECT = new GClass('Object', null);
@@ -28,25 +27,33 @@ export const BUILTIN_CLASSES = {
 } as const;
 
 /** The class of a non-instance value, for `catch Name` and `is`. */
+/** The class of each kind of value (null: a class, and void, have none a program can name). */
+const CLASS_OF_KIND: Record<ValueKind, (v: Value) => GClass | null> = {
+  VkNil: () => BUILTIN_CLASSES.Nil,
+  VkBool: () => BUILTIN_CLASSES.Bool,
+  VkInt: () => BUILTIN_CLASSES.Int,
+  VkFloat: () => BUILTIN_CLASSES.Float,
+  VkString: () => BUILTIN_CLASSES.String,
+  VkSymbol: () => BUILTIN_CLASSES.Symbol,
+  VkComplexSymbol: () => BUILTIN_CLASSES.Symbol,
+  VkChar: () => BUILTIN_CLASSES.Char,
+  VkArray: () => BUILTIN_CLASSES.Array,
+  VkMap: () => BUILTIN_CLASSES.Map,
+  VkGene: () => BUILTIN_CLASSES.Gene,
+  VkRange: () => BUILTIN_CLASSES.Range,
+  VkFunction: () => BUILTIN_CLASSES.Function,
+  VkNativeFn: () => BUILTIN_CLASSES.Function,
+  VkFuture: () => BUILTIN_CLASSES.Future,
+  VkThread: () => BUILTIN_CLASSES.Thread,
+  VkThreadMessage: () => BUILTIN_CLASSES.ThreadMessage,
+  VkClass: () => null,
+  VkInstance: (v) => (v as GInstance).cls,
+  VkVoid: () => null,
+};
+
 export function classOfValue(v: Value): GClass | null {
-  const c = BUILTIN_CLASSES;
-  if (v === null) return c.Nil;
-  if (typeof v === 'boolean') return c.Bool;
-  if (typeof v === 'number') return c.Int;
-  if (Array.isArray(v)) return c.Array;
-  if (v instanceof GFloat) return c.Float;
-  if (v instanceof GString) return c.String;
-  if (v instanceof Sym) return c.Symbol;
-  if (v instanceof GChar) return c.Char;
-  if (v instanceof GMap) return c.Map;
-  if (v instanceof GGene) return c.Gene;
-  if (v instanceof GRange) return c.Range;
-  if (v instanceof GFunction || v instanceof NativeFn) return c.Function;
-  if (v instanceof GFuture) return c.Future;
-  if (v instanceof ThreadHandle) return c.Thread;
-  if (v instanceof ThreadMessageValue) return c.ThreadMessage;
-  if (v instanceof GInstance) return v.cls;
-  return null;
+  const kind = kindName(v);
+  return kind === 'VkUnknown' ? null : CLASS_OF_KIND[kind](v);
 }
 
 /** Every class a program can name: builtin types and the error kinds (THR-ERR.3). */

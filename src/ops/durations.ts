@@ -2,7 +2,8 @@
 // on await, join and recv), deadlines on a monotonic clock, and host timers that neither
 // overflow nor fire early, however long the duration.
 import { geneError } from '../values/errors.js';
-import { GFloat, Value, kindName, repr } from '../values/values.js';
+import { GFloat, Value, kindName } from '../values/values.js';
+import { repr } from '../values/print.js';
 
 /** The longest duration honoured exactly (THR-TIME.1); longer ones are too. */
 export const MAX_EXACT_DURATION_MS = 2 ** 47;

@@ -8,9 +8,10 @@ import { geneError } from '../values/errors.js';
 import { durationMs } from '../ops/durations.js';
 import { settleFuture } from './futures.js';
 import {
-  GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value,
-  display, equals, kindName, str, truthy, typeOf,
+  GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value, kindName, str, truthy, typeOf,
 } from '../values/values.js';
+import { equals } from '../values/equality.js';
+import { display } from '../values/print.js';
 
 
 function fold(name: string, f: (a: Value, b: Value) => Value, empty?: Value, one?: (a: Value) => Value): NativeImpl {
@@ -31,9 +32,22 @@ function binary(name: string, f: (a: Value, b: Value) => Value): NativeImpl {
   };
 }
 
+type Define = (name: string, impl: NativeImpl) => void;
+
+/** Every builtin of a VM, in its builtins namespace (shared parent of its module namespaces). */
 export function installBuiltins(vm: NativeContext): void {
   const ns = vm.builtins;
-  const def = (name: string, impl: NativeImpl) => ns.define(name, new NativeFn(name, impl));
+  const def: Define = (name, impl) => ns.define(name, new NativeFn(name, impl));
+  const io = installOutput(vm, def);
+  installValueFunctions(def);
+  installOperators(def);
+  const threads = installTimeAndThreads(vm, def);
+  installPreludeHooks(vm, def);
+  for (const [name, cls] of allClasses()) ns.define(name, cls);
+  installNamespaces(vm, { ...io, ...threads });
+}
+
+function installOutput(vm: NativeContext, def: Define): { println: NativeImpl; print: NativeImpl } {
   const out = (fd: 1 | 2, args: Value[], nl: boolean) => {
     vm.host.write(fd, args.map(display).join(' ') + (nl ? '\n' : ''));
     return null;
@@ -44,7 +58,10 @@ export function installBuiltins(vm: NativeContext): void {
   def('println', println);
   def('print', print);
   def('eprintln', (args) => out(2, args, true));
+  return { println, print };
+}
 
+function installValueFunctions(def: Define): void {
   def('assert', (args) => {
     if (truthy(args[0] ?? null)) return null;
     const msg = args[1];
@@ -68,8 +85,10 @@ export function installBuiltins(vm: NativeContext): void {
     if (step === 0) throw geneError('ArgumentError', 'range step must not be 0');
     return new GRange(a, b, step ?? 1, step !== undefined);
   });
+}
 
-  // Operators as values: `(arr .reduce 0 +)`.
+/** Operators as values: `(arr .reduce 0 +)`. */
+function installOperators(def: Define): void {
   def('+', fold('+', add, 0));
   def('-', fold('-', sub, undefined, neg));
   def('*', fold('*', mul, 1));
@@ -83,8 +102,13 @@ export function installBuiltins(vm: NativeContext): void {
   def('!=', binary('!=', (a, b) => !equals(a, b)));
   def('&&', (args) => args.reduce((a, b) => (truthy(a) ? b : a), true as Value));
   def('||', (args) => args.reduce((a, b) => (truthy(a) ? a : b), false as Value));
+}
 
-  // ---- time and sleeping (gene-core §6) ----
+type ThreadFunctions = Record<'sleep' | 'sleepAsync' | 'now' | 'nowUs' | 'keepAlive' | 'recv' | 'sendExpectReply', NativeImpl>;
+
+/** Time and sleeping (gene-core §6), futures and threads (THR-API). */
+function installTimeAndThreads(vm: NativeContext, def: Define): ThreadFunctions {
+  const ns = vm.builtins;
   const sleep: NativeImpl = (args) => {
     const ms = durationMs(args[0], 'sleep');
     const f = vm.host.timer(vm, ms);
@@ -130,8 +154,11 @@ export function installBuiltins(vm: NativeContext): void {
   ns.define('main_thread', vm.host.mainThread());
   vm.dollar.set('thread', vm.host.currentThread());
   vm.dollar.set('main_thread', vm.host.mainThread());
+  return { sleep, sleepAsync, now, nowUs, keepAlive, recv, sendExpectReply };
+}
 
-  // Prelude hooks (THR-MSG.3, THR-ERR.1).
+/** Prelude hooks (THR-MSG.3, THR-ERR.1). */
+function installPreludeHooks(vm: NativeContext, def: Define): void {
   def('__auto_reply', ([msg]) => {
     if (msg instanceof ThreadMessageValue) vm.host.autoReply(vm, msg);
     return null;
@@ -142,10 +169,12 @@ export function installBuiltins(vm: NativeContext): void {
     } else vm.reportCallbackError(ex ?? null);
     return null;
   });
+}
 
-  for (const [name, cls] of allClasses()) ns.define(name, cls);
-
-  // ---- namespaces ----
+/** The read-only builtin namespaces `time` and `gene` (THR-RESET.1). */
+function installNamespaces(vm: NativeContext, fns: ThreadFunctions & { println: NativeImpl; print: NativeImpl }): void {
+  const ns = vm.builtins;
+  const { println, print, sleep, sleepAsync, now, nowUs, keepAlive, recv, sendExpectReply } = fns;
   const nsMap = (name: string, entries: Record<string, Value>) => new GMap(new Map(Object.entries(entries)), name);
   const time = nsMap('time', { now: new NativeFn('time/now', now), now_us: new NativeFn('time/now_us', nowUs) });
   ns.define('time', time);

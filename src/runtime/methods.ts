@@ -11,8 +11,10 @@ import { settleFuture } from './futures.js';
 import { preludeFunction } from './prelude.js';
 import {
   GChar, GClass, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
-  display, equals, kindName, str, sym, type NativeResult,
+  kindName, str, sym, type NativeResult,
 } from '../values/values.js';
+import { equals } from '../values/equality.js';
+import { display } from '../values/print.js';
 
 export type NativeMethod = (self: Value, args: Value[], kw: Map<string, Value> | null) => NativeResult;
 type Table = Record<string, (vm: NativeContext, self: any, args: Value[]) => NativeResult>;

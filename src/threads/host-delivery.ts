@@ -2,7 +2,8 @@
 // the mailbox, recv and keep_alive.
 import type { NativeContext } from '../contract/host.js';
 import { geneError } from '../values/errors.js';
-import { GFuture, ThreadHandle, ThreadMessageValue, Value, display } from '../values/values.js';
+import { GFuture, ThreadHandle, ThreadMessageValue, Value } from '../values/values.js';
+import { display } from '../values/print.js';
 import { decodeIn, encode } from './codec.js';
 import { EndsHost } from './host-ends.js';
 import { encodedSize } from './host-requests.js';

@@ -4,7 +4,8 @@
 import type { NativeContext } from '../contract/host.js';
 import { settleFuture, succeeded } from '../runtime/futures.js';
 import { geneError } from '../values/errors.js';
-import { GFuture, ThreadHandle, display } from '../values/values.js';
+import { GFuture, ThreadHandle } from '../values/values.js';
+import { display } from '../values/print.js';
 import { RequestsHost } from './host-requests.js';
 import { EndReason } from './protocol/words.js';
 import { endedError } from './remote-errors.js';

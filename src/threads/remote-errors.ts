@@ -1,6 +1,7 @@
 // Errors that cross between threads (THR-ERR.1, THR-MSG.6).
 import { kindOf, makeErrorValue, messageOf } from '../values/errors.js';
-import { GInstance, Namespace, Value, kindName, repr, str } from '../values/values.js';
+import { GInstance, Namespace, Value, kindName, str } from '../values/values.js';
+import { repr } from '../values/print.js';
 import { encode, type Encoded } from './codec.js';
 import { EndReason } from './protocol/words.js';
 

@@ -6,8 +6,9 @@ import type { NativeContext, VMHost } from '../contract/host.js';
 import type { IdleSource } from '../hosts/driver.js';
 import { geneError } from '../values/errors.js';
 import {
-  GFunction, GFuture, NativeFn, ThreadHandle, Value, display, kindName, str, type NativeResult, type SpawnSpec,
+  GFunction, GFuture, NativeFn, ThreadHandle, Value, kindName, str, type NativeResult, type SpawnSpec,
 } from '../values/values.js';
+import { display } from '../values/print.js';
 import { Encoder } from './codec.js';
 import { setCrashQuiet } from './output.js';
 import { MAIN_HANDLE } from './host-base.js';

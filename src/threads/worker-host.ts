@@ -2,7 +2,8 @@
 // resetting it in between (THR-RESET), and reports each thread's result or error (THR-ERR).
 import type { NativeContext } from '../contract/host.js';
 import { kindOf, messageOf } from '../values/errors.js';
-import { type CodeUnit, type NativeResult, GFuture, Namespace, ThreadHandle, display } from '../values/values.js';
+import { type CodeUnit, type NativeResult, GFuture, Namespace, ThreadHandle } from '../values/values.js';
+import { display } from '../values/print.js';
 import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';

@@ -1,6 +1,7 @@
 // THR-ERR.3: every runtime error has a kind from one closed list. Each kind is a class under
 // GeneException, so `(try … catch ThreadPoolExhausted …)` works and `$ex/kind` names it.
-import { GClass, GInstance, GString, Loc, Value, setErrorRootClass, str, repr } from './values.js';
+import { repr } from './print.js';
+import { GClass, GInstance, GString, Loc, Value, setErrorRootClass, str } from './values.js';
 
 /** The closed list of error kinds, with what each means. The spec's error table is generated from it. */
 export const ERROR_KINDS = {

@@ -279,7 +279,38 @@ export function truthy(v: Value): boolean {
 }
 
 /** The internal kind name used by upstream in messages and default printing (`VkString`). */
-export function kindName(v: Value): string {
+/**
+ * Every kind of value and its `typeof` name — the one list to extend with a new kind (with its
+ * class above). Tables elsewhere are keyed by ValueKind, so TypeScript names each one a new kind
+ * must be added to; test/value-kinds.test.ts runs every kind through kindName, typeof, its class,
+ * printing, equality and the codec.
+ */
+export const VALUE_KINDS = {
+  VkNil: 'Nil',
+  VkBool: 'Bool',
+  VkInt: 'Int',
+  VkFloat: 'Float',
+  VkString: 'String',
+  VkSymbol: 'Symbol',
+  VkComplexSymbol: 'Symbol',
+  VkChar: 'VkChar',
+  VkArray: 'Array',
+  VkMap: 'Map',
+  VkGene: 'Gene',
+  VkRange: 'VkRange',
+  VkFunction: 'Function',
+  VkNativeFn: 'Function',
+  VkFuture: 'Future',
+  VkThread: 'Thread',
+  VkThreadMessage: 'VkThreadMessage',
+  VkClass: 'Class',
+  VkInstance: 'Instance', // typeof an instance is its class's name (GeneException for errors)
+  VkVoid: 'VkVoid',
+} as const;
+
+export type ValueKind = keyof typeof VALUE_KINDS;
+
+export function kindName(v: Value): ValueKind | 'VkUnknown' {
   if (v === null) return 'VkNil';
   if (v === VOID) return 'VkVoid';
   switch (typeof v) {
@@ -308,25 +339,9 @@ export function kindName(v: Value): string {
 
 /** gene-core §3.8 `typeof`. */
 export function typeOf(v: Value): string {
-  if (v === null) return 'Nil';
-  switch (typeof v) {
-    case 'boolean':
-      return 'Bool';
-    case 'number':
-      return 'Int';
-  }
-  if (Array.isArray(v)) return 'Array';
-  if (v instanceof GFloat) return 'Float';
-  if (v instanceof GString) return 'String';
-  if (v instanceof Sym) return 'Symbol';
-  if (v instanceof GMap) return 'Map';
-  if (v instanceof GGene) return 'Gene';
-  if (v instanceof GFuture) return 'Future';
-  if (v instanceof ThreadHandle) return 'Thread';
-  if (v instanceof GFunction || v instanceof NativeFn) return 'Function';
   if (v instanceof GInstance) return v.cls.isSubclassOf(ERROR_ROOT_CLASS()) ? 'GeneException' : v.cls.name;
-  if (v instanceof GClass) return 'Class';
-  return kindName(v);
+  const kind = kindName(v);
+  return kind === 'VkUnknown' ? kind : VALUE_KINDS[kind];
 }
 
 // Set by errors.ts to avoid an import cycle: the root of every runtime error class.
@@ -336,214 +351,6 @@ export function setErrorRootClass(c: GClass): void {
 }
 function ERROR_ROOT_CLASS(): GClass {
   return errorRoot!;
-}
-
-// ---- printing (gene-core §2.3, §2.4) ----
-
-/** gene-core §2.4: Nim's shortest round-trip float format. */
-export function formatFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const sign = x < 0 ? '-' : '';
-  const [mant, expStr] = Math.abs(x).toExponential().split('e');
-  const digits = mant!.replace('.', '');
-  const p = Number(expStr) + 1; // value = 0.D × 10^P
-  if (p >= -6 && p <= 17) {
-    if (p <= 0) return `${sign}0.${'0'.repeat(-p)}${digits}`;
-    if (digits.length <= p) return `${sign}${digits}${'0'.repeat(p - digits.length)}.0`;
-    return `${sign}${digits.slice(0, p)}.${digits.slice(p)}`;
-  }
-  const e = p - 1;
-  const rest = digits.length > 1 ? `.${digits.slice(1)}` : '';
-  return `${sign}${digits[0]}${rest}e${e < 0 ? '-' : '+'}${Math.abs(e)}`;
-}
-
-/** `println` form: strings and chars raw, containers show their elements in display form. */
-export function display(v: Value): string {
-  if (v instanceof GString) return v.s;
-  if (v instanceof GChar) return v.c;
-  return render(v, true);
-}
-
-/** Repr form: strings quoted, chars in single quotes; used inside genes and errors. */
-export function repr(v: Value): string {
-  return render(v, false);
-}
-
-/** A piece of text `render` emits as it is. */
-class Text {
-  constructor(readonly s: string) {}
-}
-const SPACE = new Text(' ');
-const CLOSE_ARRAY = new Text(']');
-const CLOSE_MAP = new Text('}');
-const CLOSE_GENE = new Text(')');
-/** `render`'s work item modes: a value in display or repr form, text, or a container to leave. */
-const enum Mode {
-  Repr,
-  Display,
-  Text,
-  Leave,
-}
-
-/**
- * THR-MSG-COPY.4: printing never recurses on the host's stack, so any value the VM can build
- * prints, however deep. A container met again inside itself prints as `...`.
- */
-function render(root: Value, asDisplay: boolean): string {
-  let out = '';
-  // Work items, taken from the end: (item, mode) pairs.
-  const todo: unknown[] = [root, asDisplay ? Mode.Display : Mode.Repr];
-  const onPath = new Set<object>();
-  while (todo.length > 0) {
-    const mode = todo.pop() as Mode;
-    const item = todo.pop();
-    if (mode === Mode.Text) {
-      out += (item as Text).s;
-      continue;
-    }
-    if (mode === Mode.Leave) {
-      onPath.delete(item as object);
-      continue;
-    }
-    const v = item as Value;
-    const d = mode === Mode.Display;
-    if (d && v instanceof GString) out += v.s;
-    else if (d && v instanceof GChar) out += v.c;
-    else if (Array.isArray(v) || v instanceof GMap || v instanceof GGene) {
-      if (onPath.has(v)) {
-        out += '...';
-        continue;
-      }
-      onPath.add(v);
-      // Pushed in reverse: the last part first.
-      todo.push(v, Mode.Leave);
-      if (Array.isArray(v)) {
-        todo.push(CLOSE_ARRAY, Mode.Text);
-        for (let i = v.length - 1; i >= 0; i--) {
-          todo.push(v[i], mode);
-          if (i > 0) todo.push(SPACE, Mode.Text);
-        }
-        out += '[';
-      } else if (v instanceof GMap) {
-        todo.push(CLOSE_MAP, Mode.Text);
-        const entries = [...v.entries];
-        for (let i = entries.length - 1; i >= 0; i--) {
-          todo.push(entries[i]![1], mode, new Text(`${i > 0 ? ' ' : ''}^${entries[i]![0]} `), Mode.Text);
-        }
-        out += '{';
-      } else {
-        todo.push(CLOSE_GENE, Mode.Text);
-        for (let i = v.children.length - 1; i >= 0; i--) todo.push(v.children[i], Mode.Repr, SPACE, Mode.Text);
-        const props = [...v.props];
-        for (let i = props.length - 1; i >= 0; i--) todo.push(props[i]![1], Mode.Repr, new Text(` ^${props[i]![0]} `), Mode.Text);
-        todo.push(v.type, Mode.Repr);
-        out += '(';
-      }
-    } else out += scalarRepr(v);
-  }
-  return out;
-}
-
-/** The repr of a value that has no parts. */
-function scalarRepr(v: Value): string {
-  if (v === null) return 'nil';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-      return String(v);
-  }
-  if (v instanceof GFloat) return formatFloat(v.v);
-  if (v instanceof GString) return `"${v.s}"`;
-  if (v instanceof Sym) return v.name;
-  if (v instanceof GChar) return `'${v.c}'`;
-  if (v instanceof GRange)
-    return v.explicitStep ? `${v.start}..${v.end} step ${v.step}` : `${v.start}..${v.end}`;
-  if (v instanceof GFuture)
-    return `<Future ${v.state === 'pending' ? 'FsPending' : v.state === 'success' ? 'FsSuccess' : 'FsFailure'}>`;
-  if (v instanceof ThreadHandle) return `<Thread ${v.id}>`; // THR-API.1
-  if (v === VOID) return 'void';
-  if (v instanceof NativeFn) return 'VkFunction';
-  return kindName(v);
-}
-
-// ---- equality (gene-core §4.3): structural and kind-strict ----
-
-/** Container pairs compared before equality starts remembering pairs (to end on cyclic values). */
-const PAIRS_BEFORE_MEMO = 1_000_000;
-
-/**
- * Structural equality with an explicit stack (THR-MSG-COPY.4: deep values never crash). Past
- * PAIRS_BEFORE_MEMO container pairs, a pair met again counts as equal, so cyclic values end.
- */
-export function equals(a: Value, b: Value): boolean {
-  if (a === b) return true;
-  const todo: Value[] = [a, b];
-  let pairs = 0;
-  let seen: Map<object, Set<object>> | null = null;
-  while (todo.length > 0) {
-    const y = todo.pop()!;
-    const x = todo.pop()!;
-    if (x === y) continue;
-    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-    if (Array.isArray(x) || x instanceof GMap || x instanceof GGene) {
-      if (++pairs > PAIRS_BEFORE_MEMO) {
-        seen ??= new Map();
-        let s = seen.get(x);
-        if (s === undefined) seen.set(x, (s = new Set()));
-        if (s.has(y)) continue;
-        s.add(y);
-      }
-    }
-    if (Array.isArray(x)) {
-      if (!Array.isArray(y) || x.length !== y.length) return false;
-      for (let i = x.length - 1; i >= 0; i--) todo.push(x[i]!, y[i]!);
-      continue;
-    }
-    if (x instanceof GMap) {
-      if (!(y instanceof GMap) || !pushEntries(x.entries, y.entries, todo)) return false;
-      continue;
-    }
-    if (x instanceof GGene) {
-      if (!(y instanceof GGene) || x.children.length !== y.children.length || !pushEntries(x.props, y.props, todo)) return false;
-      for (let i = x.children.length - 1; i >= 0; i--) todo.push(x.children[i]!, y.children[i]!);
-      todo.push(x.type, y.type);
-      continue;
-    }
-    if (!scalarEquals(x, y)) return false;
-  }
-  return true;
-}
-
-/** Queue the value pairs of two maps; false when their keys differ. */
-function pushEntries(a: Map<string, Value>, b: Map<string, Value>, todo: Value[]): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) {
-    if (!b.has(k)) return false;
-    todo.push(v, b.get(k)!);
-  }
-  return true;
-}
-
-function scalarEquals(a: Value, b: Value): boolean {
-  if (a instanceof GFloat) return b instanceof GFloat && (a.v === b.v || (Number.isNaN(a.v) && Number.isNaN(b.v)));
-  if (a instanceof GString) return b instanceof GString && a.s === b.s;
-  if (a instanceof Sym) return b instanceof Sym && a.name === b.name;
-  if (a instanceof GChar) return b instanceof GChar && a.c === b.c;
-  if (a instanceof GRange)
-    return b instanceof GRange && a.start === b.start && a.end === b.end && a.step === b.step;
-  if (a instanceof ThreadHandle) return b instanceof ThreadHandle && a.id === b.id && a.secret === b.secret;
-  return false;
-}
-
-/** `#"…"` parts: strings raw; nil/bool/numbers/chars as println shows them; the rest in repr (gene-core §1.3). */
-export function interpolationText(v: Value): string {
-  if (v instanceof GString) return v.s;
-  if (v === null || typeof v === 'boolean' || typeof v === 'number' || v instanceof GFloat || v instanceof GChar) return display(v);
-  return repr(v);
 }
 
 // ---- compiled code: a CodeUnit is plain data (DESIGN §1), copied to a worker as is ----

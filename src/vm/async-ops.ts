@@ -4,7 +4,8 @@
 import type { SpawnSpec } from '../values/values.js';
 import { durationMs } from '../ops/durations.js';
 import { GeneThrow, geneError } from '../values/errors.js';
-import { GFuture, ThreadHandle, Value, display, kindName } from '../values/values.js';
+import { GFuture, ThreadHandle, Value, kindName } from '../values/values.js';
+import { display } from '../values/print.js';
 import type { Frame, RunResult, Wait } from './frame.js';
 import type { Machine } from './machine.js';
 

@@ -4,7 +4,8 @@
 import { InternalError, geneError } from '../values/errors.js';
 import { BUILTIN_CLASSES, allClasses } from '../ops/classes.js';
 import { settleFuture } from '../runtime/futures.js';
-import { GClass, GFunction, GFuture, GInstance, NativeFn, VOID, Value, display, kindName } from '../values/values.js';
+import { GClass, GFunction, GFuture, GInstance, NativeFn, VOID, Value, kindName } from '../values/values.js';
+import { display } from '../values/print.js';
 import { FrameMode, type Frame } from './frame.js';
 import type { Machine as VM } from './machine.js';
 

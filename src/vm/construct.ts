@@ -3,7 +3,8 @@
 import { checkArrayGrowth, checkedConcat } from '../ops/strings.js';
 import { geneError } from '../values/errors.js';
 import type { CodeUnit } from '../values/values.js';
-import { Cell, GFunction, GGene, GMap, GRange, GString, Value, interpolationText, kindName } from '../values/values.js';
+import { Cell, GFunction, GGene, GMap, GRange, GString, Value, kindName } from '../values/values.js';
+import { interpolationText } from '../values/print.js';
 import type { Frame } from './frame.js';
 
 /** A function value: the unit plus the cells it captures, by reference (gene-core §3.6). */

@@ -4,9 +4,9 @@
 import { Op } from '../bytecode/opcodes.js';
 import { GeneThrow } from '../values/errors.js';
 import {
-  Cell, GFunction, GMap, GString, VOID, equals, truthy,
-  type CodeUnit, type Constant, type SpawnSpec, type Value,
+  Cell, GFunction, GMap, GString, VOID, truthy, type CodeUnit, type Constant, type SpawnSpec, type Value,
 } from '../values/values.js';
+import { equals } from '../values/equality.js';
 import * as A from '../ops/access.js';
 import * as C from './construct.js';
 import * as K from './class-ops.js';

@@ -2,7 +2,8 @@
 // thread id, the function, the disassembled instruction and the running frame's stack.
 import { disassembleInstruction } from '../bytecode/disasm.js';
 import type { VMHost } from '../contract/host.js';
-import { Cell, repr, type Value } from '../values/values.js';
+import { Cell, type Value } from '../values/values.js';
+import { repr } from '../values/print.js';
 import type { Frame } from './frame.js';
 
 export type InstructionTracer = (host: VMHost, frame: Frame, pc: number, stack: readonly Value[], sp: number) => void;
