@@ -4,7 +4,7 @@
 //   npm run build && npx tsx bench/strings.ts
 // Runs the built VM (dist/) as `gene run` does; prints ms per run and µs per call for each size.
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
-const { compileSource } = (await import(dist('cli/run-program.js'))) as typeof import('../src/cli/run-program.js');
+const { compileSource } = (await import(dist('cli/compile.js'))) as typeof import('../src/cli/compile.js');
 const { drive } = (await import(dist('hosts/driver.js'))) as typeof import('../src/hosts/driver.js');
 const { DEFAULT_LIMITS } = (await import(dist('contract/limits.js'))) as typeof import('../src/contract/limits.js');
 const { LocalHost } = (await import(dist('hosts/local-host.js'))) as typeof import('../src/hosts/local-host.js');

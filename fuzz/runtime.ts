@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as RunProgramT from '../src/cli/run-program.js';
+import type * as CompileT from '../src/cli/compile.js';
 import type * as CodecT from '../src/threads/codec.js';
 import type * as ErrorsT from '../src/values/errors.js';
 import type * as MainHostT from '../src/threads/main-host.js';
@@ -41,7 +41,7 @@ const { VM } = (await dist('vm/vm.js')) as typeof VmT;
 const { drive } = (await dist('hosts/driver.js')) as typeof DriverT;
 const { DEFAULT_LIMITS } = (await dist('contract/limits.js')) as typeof LimitsT;
 const { LocalHost } = (await dist('hosts/local-host.js')) as typeof LocalHostT;
-const { compileSource, errorLine } = (await dist('cli/run-program.js')) as typeof RunProgramT;
+const { compileSource, errorLine } = (await dist('cli/compile.js')) as typeof CompileT;
 
 export { DEFAULT_LIMITS };
 export type VMType = InstanceType<typeof VM>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSource } from '../src/cli/run-program.js';
+import { compileSource } from '../src/cli/compile.js';
 import { disassemble } from '../src/bytecode/disasm.js';
 import { OPS } from '../src/bytecode/opcodes.js';
 import { CompileError } from '../src/values/errors.js';

@@ -1,5 +1,5 @@
 // Run Gene source in-process on a VM with a single-thread host, capturing output.
-import { compileSource, errorLine } from '../src/cli/run-program.js';
+import { compileSource, errorLine } from '../src/cli/compile.js';
 import { drive } from '../src/hosts/driver.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/contract/limits.js';
 import { LocalHost } from '../src/hosts/local-host.js';

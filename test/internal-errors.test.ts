@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileSource } from '../src/cli/run-program.js';
+import { compileSource } from '../src/cli/compile.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';
 import { LocalHost } from '../src/hosts/local-host.js';
 import { VM } from '../src/vm/vm.js';

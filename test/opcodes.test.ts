@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_FILE, renderOpEnum } from '../scripts/gen-opcodes.js';
-import { compileSource } from '../src/cli/run-program.js';
+import { compileSource } from '../src/cli/compile.js';
 import { disassembleInstruction } from '../src/bytecode/disasm.js';
 import { INSTRUCTION_SET } from '../src/bytecode/instruction-set.js';
 import { OPS, Op, stackEffect } from '../src/bytecode/opcodes.js';

@@ -2,7 +2,7 @@
 // structuredClone, as postMessage does), copy isolation, sendable functions, NotSendable paths.
 // The random-value properties are in fuzz/codec.fuzz.test.ts.
 import { describe, expect, it } from 'vitest';
-import { compileSource } from '../src/cli/run-program.js';
+import { compileSource } from '../src/cli/compile.js';
 import { ERROR_CLASSES, GeneThrow, describeThrown, makeErrorValue } from '../src/values/errors.js';
 import {
   GChar, GFloat, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Namespace, Sym, ThreadHandle, ThreadMessageValue, VOID, Value, str,

@@ -2,7 +2,7 @@
 // of every kind (the type check fails otherwise), and each sample must pass through every table
 // that depends on the kind: kindName, typeof, its class, printing, equality and the codec.
 import { describe, expect, it } from 'vitest';
-import { compileSource } from '../src/cli/run-program.js';
+import { compileSource } from '../src/cli/compile.js';
 import { GeneThrow, ROOT_ERROR_CLASS } from '../src/values/errors.js';
 import { classOfValue } from '../src/ops/classes.js';
 import { decodeIn, encode } from '../src/threads/codec.js';

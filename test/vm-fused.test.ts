@@ -3,7 +3,7 @@
 // the instructions it replaces, whatever the values, and never swallow a jump target. The
 // reference is the same code on module variables, which is never fused.
 import { describe, expect, it } from 'vitest';
-import { compileSource } from '../src/cli/run-program.js';
+import { compileSource } from '../src/cli/compile.js';
 import { disassemble } from '../src/bytecode/disasm.js';
 import { runGene } from './helpers.js';
 

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { disassemble } from '../bytecode/disasm.js';
 import { DEFAULT_LIMITS, MAX_THREADS_CEILING, type Limits } from '../contract/limits.js';
 import { traceTopics } from '../contract/trace.js';
-import { compileSource, staticErrorLine } from './run-program.js';
-import { runProgram } from './execute.js';
+import { compileSource, staticErrorLine } from './compile.js';
+import { runProgram } from './run-program.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -13,7 +13,7 @@ import { settleFuture } from '../runtime/futures.js';
 import { geneError } from '../values/errors.js';
 import type { VM } from '../vm/vm.js';
 import { InterruptibleVM, Interrupted, withCtrlC } from './repl-interrupt.js';
-import { errorLine, staticErrorLine } from './run-program.js';
+import { errorLine, staticErrorLine } from './compile.js';
 
 /** True when the text ends inside an unfinished form (so the REPL asks for more lines). */
 function incomplete(text: string): boolean {

@@ -1,22 +1,24 @@
-// Running a Gene program from source: read, compile, run on thread 0, report (gene-core §9).
-import { readAll } from '../reader/reader.js';
-import { Compiler, type CompileOptions } from '../compiler/compiler.js';
-import type { CodeUnit } from '../values/values.js';
-import { CompileError, ParseError, formatLoc, kindOf, messageOf } from '../values/errors.js';
-import type { Loc, Value } from '../values/values.js';
+// `gene run` / `gene eval`: compile, run on thread 0, report the outcome (gene-core §9, THR-LIFE.4).
+import { runOnThreads } from '../threads/run-main.js';
+import type { Limits } from '../contract/limits.js';
+import { compileSource, errorLine, staticErrorLine } from './compile.js';
 
-/** Compile source text; throws ParseError or CompileError. */
-export function compileSource(source: string, file: string, options?: CompileOptions): CodeUnit {
-  return new Compiler(file, options).compileModule(readAll(source, file));
-}
-
-/** The one `Error: …` line for an uncaught error (host contract v1). */
-export function errorLine(value: Value, loc: Loc | undefined): string {
-  return `Error: ${kindOf(value)}${loc ? ` at ${formatLoc(loc)}` : ''}: ${messageOf(value)}`;
-}
-
-export function staticErrorLine(e: unknown): string | null {
-  if (e instanceof ParseError) return `Error: ParseError at ${formatLoc(e.loc)}: ${e.detail}`;
-  if (e instanceof CompileError) return `Error: CompileError${e.loc ? ` at ${formatLoc(e.loc)}` : ''}: ${e.detail}`;
-  return null;
+/** Run a program to its end; returns the exit status. */
+export async function runProgram(source: string, file: string, limits: Limits): Promise<number> {
+  let unit;
+  try {
+    unit = compileSource(source, file);
+  } catch (e) {
+    const line = staticErrorLine(e);
+    if (line === null) throw e;
+    process.stderr.write(line + '\n');
+    return 1;
+  }
+  // The error line comes before waiting for other threads, so it is never held up (THR-LIFE.4).
+  const result = await runOnThreads(unit, limits, {
+    ended: (r, host) => {
+      if (r.kind === 'error') host.write(2, errorLine(r.value, r.loc) + '\n');
+    },
+  });
+  return result.kind === 'error' ? 1 : 0;
 }

@@ -56,6 +56,10 @@ export interface EncUnit {
 }
 export type EncConst = Enc | { u: EncUnit } | { s: { body: EncUnit; [field: string]: unknown } } | { o: Record<string, unknown> };
 
+// Wire field names are one letter on purpose: postMessage's structured clone writes every key of
+// every object it copies, so short keys make each message smaller and faster to clone. Each
+// field's meaning is in its comment.
+
 /** The graph part of a message: functions, their cells, units and global namespaces. */
 export interface Tables {
   /** Code units of the functions (and a spawn body), by index. */
@@ -71,7 +75,9 @@ export interface Tables {
 }
 
 export interface Encoded {
+  /** The root value. */
   r: Enc;
+  /** The tables its functions need, when it holds any. */
   t?: Tables;
 }
 

@@ -21,6 +21,7 @@ export const MAIN_HANDLE = new ThreadHandle(0, MAIN_SECRET);
 
 export abstract class ThreadHostBase {
   readonly mesh: Mesh;
+  /** The running VM as natives see it (mailbox, futures); subclasses keep the full VM as `machine`. */
   protected vm: NativeContext | null = null;
   // ---- the thread running here now ----
   protected slot = 0;

@@ -35,6 +35,7 @@ export interface TaskSpec {
   replyTo: Who & { rid: number };
 }
 
+/** A message between OS threads; field names are short for the same reason as the codec's (codec.ts). */
 export type Wire =
   /** Run a thread (to a Worker). */
   | { t: 'task'; task: TaskSpec }

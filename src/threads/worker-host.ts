@@ -25,6 +25,7 @@ export class WorkerHost extends ThreadHost {
    * (at most --channel-capacity, THR-CHAN.1); the entry goes when the task starts or is dropped.
    */
   private readonly early = new Map<number, Wire[]>();
+  /** This Worker's VM, reused task after task (the inherited `vm` is the same VM as a NativeContext). */
   private readonly machine: VM;
   private readonly prelude: readonly CodeUnit[];
   preludeUnits(): readonly CodeUnit[] {
