@@ -4,16 +4,15 @@
 import { Op } from '../bytecode/opcodes.js';
 import { GeneThrow } from '../values/errors.js';
 import {
-  Cell, GFunction, GMap, GString, VOID, truthy, type CodeUnit, type Constant, type SpawnSpec, type Value,
+  Cell, GFunction, GMap, GString, VOID, truthy, type CodeUnit, type Constant, type Value,
 } from '../values/values.js';
 import { equals } from '../values/equality.js';
 import * as A from '../ops/access.js';
 import * as C from './construct.js';
-import * as K from './class-ops.js';
 import * as G from './globals.js';
 import * as X from '../ops/arith.js';
 import { rareInstruction } from './rare-ops.js';
-import { awaitFutures, sendMessage, spawnThread, threadJoin } from './async-ops.js';
+import { reloadingInstruction } from './reloading-ops.js';
 import { FrameMode, type Frame, type RunResult } from './frame.js';
 import { toGeneThrow, unwind } from './unwind.js';
 import type { Machine } from './machine.js';
@@ -189,7 +188,6 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             const result = stack[sp - 1]!;
             const done = frame;
             vm.depth--;
-            // Setting an array's length is a slow builtin call: only when it changes (THR-PERF).
             // Setting an array's length is a slow builtin call: only when it changes (THR-PERF).
             if (vm.handlers.length !== done.handlerBase) vm.handlers.length = done.handlerBase;
             if (done.mode === FrameMode.Normal) {
@@ -450,63 +448,18 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             break;
           }
 
-          // ---- async ----
-          case Op.Await: {
-            const operand = code[pc++]!;
-            frame.pc = pc;
-            vm.sp = sp;
-            const r = awaitFutures(vm, frame, ip, operand);
-            if (r !== null) return r;
-            continue reload;
-          }
-
-          // ---- threads ----
-          case Op.SpawnThread: {
-            const spec = consts[code[pc++]!] as SpawnSpec;
-            const count = code[pc++]!;
-            const flags = code[pc++]!;
-            frame.pc = pc;
-            vm.sp = sp;
-            spawnThread(vm, spec, count, flags);
-            sp = vm.sp;
-            break;
-          }
-          case Op.SendMessage: {
-            const expectReply = code[pc++]! === 1;
-            frame.pc = pc;
-            vm.sp = sp;
-            const wait = sendMessage(vm, expectReply);
-            if (wait !== null) return vm.suspendForNative(wait);
-            continue reload;
-          }
-          case Op.ThreadJoin: {
-            const withTimeout = code[pc++]! === 1;
-            frame.pc = pc;
-            vm.sp = sp;
-            const r = threadJoin(vm, frame, ip, withTimeout);
-            if (r !== null) return r;
-            continue reload;
-          }
-
-          // ---- classes ----
+          // ---- await, send with a reply, join, new, super (reloading-ops.ts) ----
+          case Op.Await:
+          case Op.SendMessage:
+          case Op.ThreadJoin:
           case Op.New:
           case Op.NewArgs:
           case Op.CallSuper:
           case Op.CallSuperArgs: {
-            const op = code[ip]!;
-            const name = op === Op.CallSuper || op === Op.CallSuperArgs ? frame.unit.names[code[pc++]!]! : '';
-            let argc = op === Op.New || op === Op.CallSuper ? code[pc++]! : 0;
-            let kw: Map<string, Value> | null = null;
-            if (op === Op.NewArgs || op === Op.CallSuperArgs) {
-              kw = (stack[--sp] as GMap | null)?.entries ?? null;
-              const args = stack[--sp] as Value[];
-              for (const a of args) stack[sp++] = a;
-              argc = args.length;
-            }
             frame.pc = pc;
             vm.sp = sp;
-            if (op === Op.New || op === Op.NewArgs) K.newInstance(vm, argc, kw);
-            else K.callSuper(vm, frame, name, argc, kw);
+            const r = reloadingInstruction(vm, frame, ip);
+            if (r !== null) return r;
             continue reload;
           }
           default:

@@ -1,13 +1,15 @@
 // The rarer instructions, out of the dispatch loop so that it stays short (clox keeps its loop
 // to the instructions that matter for speed): variables other than locals and module variables,
-// catch bookkeeping, building maps, genes and ranges, dynamic paths, futures, class definitions.
+// catch bookkeeping, building maps, genes and ranges, dynamic paths, futures, class definitions,
+// spawning threads.
 // The loop passes pc and sp through the frame and vm.sp; a throw propagates to its handler.
 import { Op } from '../bytecode/opcodes.js';
 import { isInstanceOf } from '../ops/classes.js';
 import * as A from '../ops/access.js';
 import { settleFuture } from '../runtime/futures.js';
 import { GeneThrow, InternalError, geneError, type ErrorKind } from '../values/errors.js';
-import { Cell, GFuture, GString, VOID, type KeyList, type Value } from '../values/values.js';
+import { Cell, GFuture, GString, VOID, type KeyList, type SpawnSpec, type Value } from '../values/values.js';
+import { spawnThread } from './async-ops.js';
 import * as K from './class-ops.js';
 import * as C from './construct.js';
 import type { Frame } from './frame.js';
@@ -135,6 +137,16 @@ export function rareInstruction(vm: Machine, frame: Frame, op: Op): void {
     case Op.CheckCallable:
       K.checkCallable(stack[sp - 1]!, frame.unit.names[code[pc++]!]!);
       break;
+    case Op.SpawnThread: {
+      const spec = consts[code[pc++]!] as SpawnSpec;
+      const count = code[pc++]!;
+      const flags = code[pc++]!;
+      frame.pc = pc;
+      vm.sp = sp;
+      spawnThread(vm, spec, count, flags);
+      sp = vm.sp;
+      break;
+    }
     default:
       throw new InternalError(`unknown opcode ${op} at ${pc - 1} in ${frame.unit.name}`);
   }
