@@ -1,11 +1,11 @@
 // The `gene` command (gene-core §9): run, eval, repl, compile --disasm, spec, conformance.
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readSourceFile } from './source-file.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disassemble } from '../bytecode/disasm.js';
 import { DEFAULT_LIMITS, MAX_THREADS_CEILING, type Limits } from '../contract/limits.js';
-import { traceTopics } from '../contract/trace.js';
+import { exitOnInternalError } from '../hosts/internal-error.js';
 import { compileSource, staticErrorLine } from './compile.js';
 import { runProgram } from './run-program.js';
 
@@ -166,9 +166,6 @@ main(process.argv.slice(2)).then(
     }
     // A bug in gene-ref, never bad input: one line (the JavaScript stack only under
     // GENE_TRACE=internal), then exit 70 at once, whatever is still running.
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    const stack = traceTopics().has('internal') && e instanceof Error && e.stack ? `${e.stack}\n` : '';
-    writeSync(2, `Error: InternalError: ${message}\n${stack}`);
-    process.exit(70);
+    exitOnInternalError(e instanceof Error ? e.message : String(e), e instanceof Error ? e.stack : undefined, 0);
   },
 );

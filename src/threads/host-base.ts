@@ -100,14 +100,17 @@ export abstract class ThreadHostBase {
     return this.nextRid++;
   }
 
-  /** One message from a port; a failure in the runtime itself is reported, never loses the rest. */
+  /** One message from a port; a failure in the runtime itself is an internal error. */
   protected readonly handleWire = (m: Wire): void => {
     try {
       this.onWire(m);
     } catch (e) {
-      this.write(2, `[thread ${this.slot}] InternalError: while handling a '${m.t}' message: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      this.internalError(e);
     }
   };
+
+  /** A bug in gene-ref (not a Gene error) on this thread: the process ends with status 70. */
+  protected abstract internalError(e: unknown): void;
 
   /** Handle one message from a port (or from this thread to itself). */
   protected abstract onWire(m: Wire): void;

@@ -9,6 +9,7 @@ import { compiledPrelude } from '../hosts/prelude.js';
 import { type CodeUnit, GFuture, ThreadHandle, type NativeResult } from '../values/values.js';
 import { display } from '../values/print.js';
 import { drive } from '../hosts/driver.js';
+import { exitOnInternalError } from '../hosts/internal-error.js';
 import type { RunResult } from '../vm/frame.js';
 import type { Limits } from '../contract/limits.js';
 import type { VM } from '../vm/vm.js';
@@ -268,8 +269,16 @@ export class MainThreadHost extends ThreadHost {
 
   // ---- control requests from Workers ----
 
+  /** A bug in gene-ref on thread 0: the process ends at once (exit 70). */
+  protected override internalError(e: unknown): never {
+    return exitOnInternalError(e instanceof Error ? e.message : String(e), e instanceof Error ? e.stack : undefined, 0);
+  }
+
   protected override onControl(m: Wire): void {
     switch (m.t) {
+      case 'internal':
+        // A bug in gene-ref in a Worker is never a Gene error of that thread: end the process.
+        return exitOnInternalError(m.message, m.stack, m.slot);
       case 'create':
         if (this.slots.workerState(m.w) !== WorkerState.Reserved) return;
         this.slots.setWorkerState(m.w, WorkerState.Busy);

@@ -43,12 +43,15 @@ export function endedError(id: number, reason: EndReason, spawnReturn: boolean):
   }
 }
 
-/** The Gene value of an error thrown in JavaScript (a GeneThrow's value, or an InternalError). */
+/**
+ * The Gene value of an error thrown in JavaScript (a GeneThrow's value). Any other exception is
+ * a bug in gene-ref, never a Gene error: it is thrown on, to end the process (hosts/internal-error.ts).
+ */
 export function errorValueOf(e: unknown): Value {
   if (e instanceof Error && 'value' in e) return (e as { value: Value }).value;
   // A value nested too deeply to copy overflows the codec's JavaScript stack.
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return makeErrorValue('NotSendable', 'the value is nested too deeply to be copied to another thread');
   }
-  return makeErrorValue('InternalError', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+  throw e;
 }

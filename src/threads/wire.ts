@@ -55,6 +55,11 @@ export type Wire =
    * answers what it owes explicitly instead.
    */
   | { t: 'ended'; slot: number; secret: number; reason: EndReason }
+  /**
+   * To thread 0: a bug in gene-ref (a JavaScript exception that is not a Gene error) in thread
+   * `slot`. Thread 0 ends the process with status 70 (hosts/internal-error.ts).
+   */
+  | { t: 'internal'; slot: number; message: string; stack: string }
   /** Several of the above from one sender, in order (one postMessage, one doorbell ring). */
   | { t: 'batch'; ms: Wire[] };
 

@@ -46,12 +46,28 @@ export class WorkerHost extends ThreadHost {
     this.vm = this.machine;
   }
 
-  /** Serve tasks until thread 0 stops this Worker. */
+  /** Serve tasks until thread 0 stops this Worker (or ends the process after an internal error). */
   async main(): Promise<void> {
     for (;;) {
       const task = await this.nextTask();
-      await this.runTask(task);
+      try {
+        await this.runTask(task);
+      } catch (e) {
+        // Not a Gene error (runTask turns those into the thread's error): a bug in gene-ref.
+        this.internalError(e);
+        await new Promise<never>(() => {});
+      }
     }
+  }
+
+  /**
+   * A bug in gene-ref on this Worker: thread 0 ends the process with status 70 when it reads
+   * this (the thread's joiners never see an error value they could catch).
+   */
+  protected override internalError(e: unknown): void {
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.mesh.send(0, { t: 'internal', slot: this.slot, message: err.message, stack: err.stack ?? '' });
+    this.mesh.flush();
   }
 
   private async nextTask(): Promise<TaskSpec> {
