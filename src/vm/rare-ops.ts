@@ -15,6 +15,7 @@ import * as C from './construct.js';
 import type { Frame } from './frame.js';
 import type { Machine } from './machine.js';
 
+/** Stack shuffles, optional and `$` variables, default arguments, iteration, catch, errors. */
 export function rareInstruction(vm: Machine, frame: Frame, op: Op): void {
   const stack = vm.stack;
   const { code, consts, base } = frame;
@@ -75,6 +76,22 @@ export function rareInstruction(vm: Machine, frame: Frame, op: Op): void {
     }
     case Op.ThrowError:
       throw geneError((consts[code[pc++]!] as GString).s as ErrorKind, (consts[code[pc++]!] as GString).s);
+    default:
+      // Nothing read yet: frame.pc and vm.sp are still current.
+      valueInstruction(vm, frame, op);
+      return;
+  }
+  frame.pc = pc;
+  vm.sp = sp;
+}
+
+/** The rest of the rare instructions: building values, dynamic paths, futures, classes, spawn. */
+function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
+  const stack = vm.stack;
+  const { code, consts } = frame;
+  let pc = frame.pc;
+  let sp = vm.sp;
+  switch (op) {
     case Op.ArraySpread:
       sp = C.arraySpread(stack, sp);
       break;
