@@ -33,7 +33,7 @@ describe('clear errors (issue 12 point 5)', () => {
     ['void-path-call', '(gene/io/read "x")', /TypeError at .*:1:1: Cannot call gene\/io\/read: it is not defined/],
     ['hash-brace', '(println #{1 2})', /ParseError at .*:1:10: '#\{' outside a string is not supported/],
     ['to-i', '("12abc" .to_i)', /ArgumentError at .*: to_i requires a numeric string, got "12abc"/],
-    ['import', '(import * from "m")', /CompileError at .*:1:1: \(import …\): modules and import are not supported/],
+    ['import-missing', '(println 1)\n  (import * from "m")', /ImportError at .*import-missing\.gene:2:3: Module "m" not found: no file .*m\.gene/],
     ['instance-method', '(class Dog) ((new Dog) .fly)', /MethodNotFound at .*: Method fly not found on an instance of Dog/],
   ];
   for (const [name, source, expected] of cases) {

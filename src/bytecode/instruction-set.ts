@@ -159,6 +159,12 @@ export const INSTRUCTION_SET = {
   CallSuper: { operands: ['name', 'count'], effect: ([, argc]) => -argc!, doc: "[self a1..an] -> [r]: call the defining class's parent's method" },
   CallSuperArgs: { operands: ['name'], effect: -2, doc: '[self args kw] -> [r]: super call with an argument array and keyword map' },
   CheckCallable: { operands: ['name'], effect: 0, doc: 'TypeError naming a path callee (`gene/io/read`) whose value cannot be called' },
+
+  // ---- namespaces and modules (spec/language/modules.md) ----
+  MakeNamespace: { operands: ['name'], effect: 1, doc: 'push a new, empty namespace of that name' },
+  LoadNs: { operands: [], effect: 1, doc: "push $ns: the running function's module namespace" },
+  LoadModule: { operands: ['const'], effect: 2, doc: '[] -> [ns body]: an imported module and the function that runs it (a no-op when loaded in this thread)' },
+  ImportNames: { operands: ['const'], effect: 0, doc: "[ns] -> [nil]: bind the imported names in the running function's module" },
 } satisfies Record<string, InstructionSpec>;
 
 export type OpName = keyof typeof INSTRUCTION_SET;

@@ -105,4 +105,8 @@ export const enum Op {
   CallSuper = 100,
   CallSuperArgs = 101,
   CheckCallable = 102,
+  MakeNamespace = 103,
+  LoadNs = 104,
+  LoadModule = 105,
+  ImportNames = 106,
 }

@@ -1,6 +1,6 @@
 // The `gene` command (gene-core §9): run, eval, repl, compile --disasm, spec, conformance.
 import { readFileSync } from 'node:fs';
-import { readSourceFile } from './source-file.js';
+import { readSourceFile } from '../reader/source-file.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disassemble } from '../bytecode/disasm.js';

@@ -4,6 +4,7 @@
 import { GGene, Sym, Value } from '../values/values.js';
 import { isSpread, isSym, type FormCompiler as Compiler } from './form-compiler.js';
 import { Op } from '../bytecode/opcodes.js';
+import { defineName, shortName } from './modules.js';
 
 export const CLASS_FORMS = ['class', 'object', 'new', 'new!', 'super'] as const;
 
@@ -27,7 +28,7 @@ function compileClass(c: Compiler, g: GGene, singleton: boolean): void {
   const [nameSym, ...rest] = g.children;
   const form = singleton ? 'object' : 'class';
   if (!(nameSym instanceof Sym)) c.fail(`${form} expects a name: (${form} Name …)`, g);
-  if (nameSym.name.includes('/')) c.fail(`${form} ${nameSym.name}: a class name is a plain name (namespaced classes are not supported)`, g);
+  if (singleton && nameSym.name.includes('/')) c.fail(`object ${nameSym.name}: an object name is a plain name`, g);
   let body = rest;
   let hasParent = 0;
   if (isSym(body[0] ?? null, '<')) {
@@ -36,10 +37,10 @@ function compileClass(c: Compiler, g: GGene, singleton: boolean): void {
     hasParent = 1;
     body = body.slice(2);
   }
-  const className = singleton && !nameSym.name.endsWith('Class') ? `${nameSym.name}Class` : nameSym.name;
+  const className = singleton && !nameSym.name.endsWith('Class') ? `${nameSym.name}Class` : shortName(nameSym.name);
   fn.emit(Op.DefineClass, fn.name_(className), hasParent);
-  // Declared before the body so that methods can name their own class.
-  fn.emitStore(fn.declare(className), true);
+  // Bound before the body so that methods can name their own class; `A/K` is a member of A.
+  defineName(c, singleton ? new Sym(className, nameSym.loc) : nameSym, g);
   for (const member of body) compileMember(c, member, className);
   if (singleton) {
     fn.emit(Op.New, 0);

@@ -6,12 +6,14 @@ import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/
 import { repr } from '../values/print.js';
 import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
-import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, isSym, type CompileOptions, type FormCompiler } from './form-compiler.js';
+import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, type CompileOptions, type FormCompiler } from './form-compiler.js';
 import { compileThreadMethod } from './threads.js';
+import { compileParams } from './params.js';
+import { compileModuleForm, compileNsRef, defineName, MODULE_FORMS, shortName } from './modules.js';
 import { FnState, VarRef } from './emitter.js';
 import { compileInfix, compilePrefixOperator, INFIX_OPS } from './infix.js';
 import { Op } from '../bytecode/opcodes.js';
-import type { CodeUnit, KeywordParam } from '../values/values.js';
+import type { CodeUnit } from '../values/values.js';
 
 
 const ASSIGN_OPS: Record<string, Op | null> = { '=': null, '+=': Op.Add, '-=': Op.Sub, '%=': Op.Mod };
@@ -19,12 +21,11 @@ const ASSIGN_OPS: Record<string, Op | null> = { '=': null, '+=': Op.Add, '-=': O
 /** Special-form heads (gene-core §3): a gene with one of these heads is never a call or infix. */
 /** Forms of newer Gene this implementation does not have: a clear CompileError, not a misreading. */
 const UNSUPPORTED_FORMS: Record<string, string> = {
-  import: 'modules and import are not supported by gene-ref yet',
-  ns: 'namespaces (ns) are not supported by gene-ref yet',
   type: 'type aliases (type) are not supported by gene-ref yet',
 };
-const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS, ...Object.keys(UNSUPPORTED_FORMS)]);
+const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS, ...MODULE_FORMS, ...Object.keys(UNSUPPORTED_FORMS)]);
 const CLASS_FORM_SET: ReadonlySet<string> = new Set(CLASS_FORMS);
+const MODULE_FORM_SET: ReadonlySet<string> = new Set(MODULE_FORMS);
 
 export { DEFAULT_COMPILE_OPTIONS, type CompileOptions };
 
@@ -119,6 +120,7 @@ export class Compiler implements FormCompiler {
 
   private compileDollar(name: string): void {
     if (name === 'ex') this.fn.emit(Op.LoadEx);
+    else if (name === 'ns') compileNsRef(this);
     else this.fn.emit(Op.LoadDollar, this.fn.name_(name));
   }
 
@@ -305,6 +307,7 @@ export class Compiler implements FormCompiler {
         return this.compileGeneLiteral(new Sym('_'), g);
     }
     if (CLASS_FORM_SET.has(name)) return compileClassForm(this, name, g);
+    if (MODULE_FORM_SET.has(name)) return compileModuleForm(this, name, g);
     const unsupported = UNSUPPORTED_FORMS[name];
     if (unsupported !== undefined) this.fail(`(${name} …): ${unsupported}`, g);
     compileControlForm(this, name, g);
@@ -355,6 +358,7 @@ export class Compiler implements FormCompiler {
     if (target === undefined || g.children.length > 2) this.fail('var expects (var name [value])', g);
     if (valueForm === undefined) this.fn.emit(Op.Nil);
     else this.compileExpr(valueForm);
+    if (this.fn.scope.isModuleTop) collectNames(target, this.fn.moduleVars);
     this.bindPattern(target, g);
   }
 
@@ -396,19 +400,23 @@ export class Compiler implements FormCompiler {
   private compileFn(g: GGene): void {
     const fn = this.fn;
     let rest = g.children;
-    let name: string | undefined;
+    let nameSym: Sym | undefined;
     if (rest[0] instanceof Sym) {
-      name = rest[0].name;
+      nameSym = rest[0];
       rest = rest.slice(1);
     }
+    // `fn A/f` and `fn $ns/f` define a namespace member (modules.md#define).
+    const isPath = nameSym !== undefined && nameSym.name.includes('/');
+    const name = nameSym === undefined ? undefined : shortName(nameSym.name);
     const params = rest[0];
     if (!Array.isArray(params)) this.fail('fn argument list must be an array, e.g. [a b]', g);
     const isAsync = g.props.get('async') === true;
     // Declare the name first so the body can call itself.
-    const ref = name !== undefined ? fn.declare(name) : undefined;
+    const ref = name !== undefined && !isPath ? fn.declare(name) : undefined;
     const unit = this.compileFunction(name ?? '<anonymous>', params, rest.slice(1), g.loc ?? fn.loc, isAsync);
     fn.emit(Op.Closure, fn.constant(unit));
     if (ref !== undefined) fn.emitStore(ref, true);
+    else if (isPath) defineName(this, nameSym!, g);
   }
 
   /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
@@ -420,7 +428,7 @@ export class Compiler implements FormCompiler {
       this.fn = new FnState(outer, name, this.file, known, false, loc);
       this.fn.returnsSelf = returnsSelf;
       this.fn.pushScope();
-      const shape = this.compileParams(params);
+      const shape = compileParams(this, params);
       if (this.options.safepoints) this.fn.emit(Op.CheckChannel);
       if (isAsync) compileProtected(this, () => this.compileBody(body), Op.FutureOk, Op.FutureFail);
       else this.compileBody(body);
@@ -442,54 +450,11 @@ export class Compiler implements FormCompiler {
     this.fn.emit(Op.Pop);
     this.fn.emitLoad(this.fn.resolve('self'));
   }
+}
 
-  /** Parameters occupy the first slots; defaults are evaluated at call time, left to right. */
-  private compileParams(params: readonly Value[]) {
-    const fn = this.fn;
-    type P = { name: string; kw: boolean; required: boolean; def?: Value; rest?: boolean };
-    const parsed: P[] = [];
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i];
-      if (!(p instanceof Sym)) this.fail(`bad parameter ${repr(p)}: expected a name, e.g. [a b = 1 rest... ^k]`, p);
-      let name = p.name;
-      let kw = false;
-      let def: Value | undefined;
-      if (name.startsWith('^^')) [kw, name, def] = [true, name.slice(2), true];
-      else if (name.startsWith('^!')) [kw, name, def] = [true, name.slice(2), null];
-      else if (name.startsWith('^')) [kw, name] = [true, name.slice(1)];
-      if (isSym(params[i + 1] ?? null, '=')) {
-        if (i + 2 >= params.length) this.fail(`parameter ${name} = needs a default value`);
-        def = params[i + 2];
-        i += 2;
-      }
-      const isRest = !kw && name.endsWith('...');
-      if (isRest) name = name.slice(0, -3);
-      parsed.push({ name, kw, required: def === undefined && !isRest, def, rest: isRest });
-    }
-    const positional = parsed.filter((p) => !p.kw && !p.rest);
-    const restP = parsed.find((p) => p.rest);
-    const kws = parsed.filter((p) => p.kw);
-    const ordered = [...positional, ...(restP ? [restP] : []), ...kws];
-    const slots = ordered.map((p) => {
-      const ref = fn.declare(p.name, true);
-      return { p, slot: ref.kind === 'cell' || ref.kind === 'local' ? ref.slot : -1 };
-    });
-    for (const { p, slot } of slots) {
-      if (p.def === undefined) continue;
-      const skip = fn.emitJump(Op.BindDefault, slot);
-      this.compileExpr(p.def);
-      fn.emitStore(fn.refForSlot(slot));
-      fn.emit(Op.Pop);
-      fn.patch(skip);
-    }
-    const kwParams: KeywordParam[] = slots
-      .filter(({ p }) => p.kw)
-      .map(({ p, slot }) => ({ name: p.name, slot, required: p.required }));
-    return {
-      nparams: positional.length,
-      nrequired: positional.filter((p) => p.required).length,
-      restSlot: restP ? slots.find((s) => s.p === restP)!.slot : -1,
-      kwParams,
-    };
-  }
+/** The names a `var` pattern declares. */
+function collectNames(target: Value, into: Set<string>): void {
+  if (target instanceof Sym) into.add(target.name);
+  else if (Array.isArray(target)) target.forEach((t) => collectNames(t, into));
+  else if (target instanceof GMap) for (const [k, t] of target.entries) collectNames(t instanceof Sym ? t : new Sym(k), into);
 }

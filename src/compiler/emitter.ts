@@ -77,8 +77,10 @@ export class FnState {
   maxDepth = 0;
   loc: Loc;
   globalNames = new Set<string>();
-  /** Module variables this (module-level) unit declares with `var`: not free names. */
+  /** Module variables this (module-level) unit declares: not free names. */
   definedGlobals = new Set<string>();
+  /** The ones declared by `var` (private to the module, modules.md#private). */
+  readonly moduleVars = new Set<string>();
   /** Set when an inner function captured a local of this one that was not known captured. */
   needsRecompile = false;
   /** A constructor: every return yields `self` (classes.md#ctor). */
@@ -379,6 +381,7 @@ export class FnState {
       nlocals: this.nlocals,
       captures: this.upvals.map(({ fromLocal, index }) => ({ fromLocal, index })),
       globalNames: [...this.globalNames].filter((n) => !this.definedGlobals.has(n)),
+      ...(this.moduleVars.size > 0 ? { moduleVars: [...this.moduleVars] } : {}),
       ...params,
       fastArity:
         params.nrequired === params.nparams && params.restSlot < 0 && params.kwParams.length === 0 ? params.nparams : -1,

@@ -1,7 +1,7 @@
 // Path access `a/b/c`, path assignment, destructuring and iteration (gene-core §3.2, §3.5, §5.1).
 import { geneError } from '../values/errors.js';
 import {
-  GGene, GInstance, GMap, GRange, GString, Sym, VOID, Value, kindName,
+  GGene, GInstance, GMap, GRange, GString, Namespace, Sym, VOID, Value, kindName,
 } from '../values/values.js';
 
 /** `obj/name`: map key, gene property, error field; void when missing (gene-core §5.1). */
@@ -9,6 +9,7 @@ export function getMember(obj: Value, name: string): Value {
   if (obj instanceof GMap) return present(obj.entries.get(name));
   if (obj instanceof GGene) return present(obj.props.get(name));
   if (obj instanceof GInstance) return present(obj.props.get(name));
+  if (obj instanceof Namespace) return present(obj.cells.get(name)?.v); // modules.md#ns-path
   return VOID;
 }
 
@@ -54,6 +55,7 @@ export function setMember(obj: Value, name: string, v: Value): void {
   }
   else if (obj instanceof GGene) obj.props.set(name, v);
   else if (obj instanceof GInstance) obj.props.set(name, v);
+  else if (obj instanceof Namespace) obj.define(name, v);
   else throw geneError('TypeError', `Cannot set ${name} on a value of type: ${kindName(obj)}`);
 }
 

@@ -24,6 +24,7 @@ export const BUILTIN_CLASSES = {
   Future: cls('Future'),
   Thread: cls('Thread'),
   ThreadMessage: cls('ThreadMessage'),
+  Namespace: cls('Namespace'),
 } as const;
 
 /** The class of a non-instance value, for `catch Name` and `is`. */
@@ -49,6 +50,7 @@ const CLASS_OF_KIND: Record<ValueKind, (v: Value) => GClass | null> = {
   VkClass: () => null,
   VkInstance: (v) => (v as GInstance).cls,
   VkVoid: () => null,
+  VkNamespace: () => BUILTIN_CLASSES.Namespace,
 };
 
 export function classOfValue(v: Value): GClass | null {

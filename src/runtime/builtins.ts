@@ -151,6 +151,7 @@ function installTimeAndThreads(vm: NativeContext, def: Define): ThreadFunctions 
   };
   def('send_expect_reply', sendExpectReply);
   ns.define('thread', vm.host.currentThread());
+  ns.define('__is_main__', true); // modules.md#is-main: an imported module shadows it with false
   ns.define('main_thread', vm.host.mainThread());
   vm.dollar.set('thread', vm.host.currentThread());
   vm.dollar.set('main_thread', vm.host.mainThread());

@@ -106,8 +106,9 @@ export class Decoder {
         }
         case Tok.Map:
         case Tok.Err:
-        case Tok.Obj: {
-          const name = tag === Tok.Err ? (a[pos++] as string) : '';
+        case Tok.Obj:
+        case Tok.Ns: {
+          const name = tag === Tok.Err || tag === Tok.Ns ? (a[pos++] as string) : '';
           const cls = tag === Tok.Obj ? this.classes[a[pos++] as number]! : null;
           const n = a[pos++] as number;
           const map = new Map<string, Value>();
@@ -167,6 +168,7 @@ export class Decoder {
           case Tok.Map:
           case Tok.Err:
           case Tok.Obj:
+          case Tok.Ns:
             top.map!.set(top.key, v);
             break;
           default:
@@ -200,6 +202,11 @@ export class Decoder {
 
   private made(tag: Tok, map: Map<string, Value>, name: string, userClass: GClass | null): Value {
     if (tag === Tok.Map) return new GMap(map);
+    if (tag === Tok.Ns) {
+      const ns = new Namespace(null, name);
+      for (const [k, v] of map) ns.define(k, v);
+      return ns;
+    }
     if (userClass !== null) return new GInstance(userClass, map); // THR-MSG-COPY.5
     const cls = (isErrorKind(name) ? ERROR_CLASSES.get(name) : undefined) ?? ROOT_ERROR_CLASS;
     return new GInstance(cls, map);

@@ -207,6 +207,11 @@ export class Encoder {
       else out.push(Tok.Obj, this.userClass(v.cls), v.props.size);
       this.enter(v);
       this.push(Kind.Err, v, [...v.props.values()], [...v.props.keys()], 0, out);
+    } else if (v instanceof Namespace) {
+      // LANG-MOD.7: a namespace value crosses as a copy of its own members.
+      out.push(Tok.Ns, v.name, v.cells.size);
+      this.enter(v);
+      this.push(Kind.Map, v, [...v.cells.values()].map((c) => c.v), [...v.cells.keys()], 0, out);
     } else if (v instanceof GFuture) this.fail('a Future', 'futures belong to the thread that made them');
     else if (v instanceof ThreadMessageValue) this.fail('a ThreadMessage', 'a message is answered on the thread that received it');
     else this.fail(`a value of kind ${kindName(v)}`, 'it is a native resource');

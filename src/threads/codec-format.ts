@@ -35,6 +35,7 @@ export const enum Tok {
   Err, // class name, n, then n × (key, value)
   UserClass, // index into Tables.k (THR-MSG-COPY.5)
   Obj, // class index into Tables.k, n, then n × (key, value) (THR-MSG-COPY.5)
+  Ns, // name, n, then n × (key, value): a namespace value's own members (LANG-MOD.7)
 }
 
 /**

@@ -8,6 +8,7 @@ export const ERROR_KINDS = {
   GeneException: 'the root of every runtime error; also the kind of a thrown plain value',
   ParseError: 'the source text is malformed',
   CompileError: 'a form is well-formed text but not a valid program',
+  ImportError: 'a module cannot be imported: its file is missing, imports form a cycle, or it does not define an imported name',
   UndefinedVariable: 'a name is bound nowhere: not in scope, module or builtins',
   TypeError: 'a value of the wrong kind was given to an operator, method or builtin',
   ArgumentError: 'wrong number of arguments, a missing keyword argument, or a bad argument value',

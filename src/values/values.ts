@@ -27,6 +27,7 @@ export type Value =
   | ThreadMessageValue
   | GInstance
   | GClass
+  | Namespace
   | VoidValue;
 
 export const INT_MAX = 140737488355327; // 2^47 - 1 (gene-core §1.2)
@@ -95,7 +96,11 @@ export class Cell {
   constructor(public v: Value) {}
 }
 
-/** A global namespace: module variables of one VM, or the private globals of a received function. */
+/**
+ * A namespace: the module variables of one VM or imported file, the private globals of a received
+ * function, or a namespace value made by `(ns Name)` (spec/language/modules.md). As a value it
+ * prints `VkNamespace`; `ns/name` reads its own members.
+ */
 /** Namespace versions are unique across namespaces, so a cached look-up names its namespace too. */
 let nextNamespaceVersion = 1;
 
@@ -106,7 +111,11 @@ export class Namespace {
    * `parent`. A unit's look-up cache is valid only for the version it was filled under.
    */
   version = nextNamespaceVersion++;
-  constructor(readonly parent: Namespace | null) {}
+  constructor(
+    readonly parent: Namespace | null,
+    /** The name a program gave it (`(ns Name)`, a module's path); '' for a VM's own namespaces. */
+    readonly name = '',
+  ) {}
 
   lookup(name: string): Cell | undefined {
     let ns: Namespace | null = this;
@@ -306,6 +315,7 @@ export const VALUE_KINDS = {
   VkClass: 'Class',
   VkInstance: 'Instance', // typeof an instance is its class's name (GeneException for errors)
   VkVoid: 'VkVoid',
+  VkNamespace: 'Namespace', // [rule] upstream's typeof says VkNamespace (modules.md#LANG-MOD.5)
 } as const;
 
 export type ValueKind = keyof typeof VALUE_KINDS;
@@ -334,6 +344,7 @@ export function kindName(v: Value): ValueKind | 'VkUnknown' {
   if (v instanceof ThreadMessageValue) return 'VkThreadMessage';
   if (v instanceof GClass) return 'VkClass';
   if (v instanceof GInstance) return 'VkInstance';
+  if (v instanceof Namespace) return 'VkNamespace';
   return 'VkUnknown';
 }
 
@@ -384,7 +395,17 @@ export interface KeyList {
   readonly keys: readonly string[];
 }
 
-export type Constant = Value | CodeUnit | SpawnSpec | KeyList;
+/** `(import … from "path")` (spec/language/modules.md): what LoadModule and ImportNames do. */
+export interface ImportSpec {
+  readonly kind: 'import';
+  /** The module path as written (`"math_lib"`), relative to `from`, the importing file. */
+  readonly path: string;
+  readonly from: string;
+  /** `*`, or a name or `ns/name` path and the name it is bound to in the importer. */
+  readonly items: readonly { readonly name: string; readonly as: string }[];
+}
+
+export type Constant = Value | CodeUnit | SpawnSpec | KeyList | ImportSpec;
 
 export interface CodeUnit {
   readonly kind: 'unit';
@@ -409,6 +430,8 @@ export interface CodeUnit {
   readonly isAsync: boolean;
   /** Module-level names this unit (and units nested in it) read or write: what a sent function "uses". */
   readonly globalNames: readonly string[];
+  /** A module's top-level `var` names: private to the module, never imported (modules.md#private). */
+  readonly moduleVars?: readonly string[];
 }
 
 /**

@@ -13,6 +13,7 @@ import type { NativeContext, VMHost } from '../contract/host.js';
 import { DEFAULT_LIMITS, type Limits } from '../contract/limits.js';
 import { traceTopics } from '../contract/trace.js';
 import { traceInstruction, type InstructionTracer } from './trace.js';
+import type { ModuleTable } from './module-record.js';
 
 export interface MachineOptions {
   /** Print each executed instruction and the stack on stderr (default: GENE_TRACE has `vm`). */
@@ -30,6 +31,8 @@ export class Machine implements NativeContext {
   readonly builtins = new Namespace(null);
   /** The module namespace of the running program. */
   module = new Namespace(this.builtins);
+  /** Modules imported by the running thread, by absolute path (LANG-MOD.3). */
+  readonly modules: ModuleTable = new Map();
   /** `$name` variables. */
   readonly dollar = new Map<string, Value>();
   /** Callbacks waiting to run at the next safepoint or while idle (one at a time). */
@@ -81,6 +84,7 @@ export class Machine implements NativeContext {
     this.waitStack.length = 0;
     this.nativeWait = null;
     this.module = new Namespace(this.builtins);
+    this.modules.clear();
     return leaked;
   }
 

@@ -8,8 +8,9 @@ import { isInstanceOf } from '../ops/classes.js';
 import * as A from '../ops/access.js';
 import { settleFuture } from '../runtime/futures.js';
 import { GeneThrow, InternalError, geneError, type ErrorKind } from '../values/errors.js';
-import { Cell, GFuture, GString, VOID, type KeyList, type SpawnSpec, type Value } from '../values/values.js';
+import { Cell, GFuture, GString, Namespace, VOID, type ImportSpec, type KeyList, type SpawnSpec, type Value } from '../values/values.js';
 import { spawnThread } from './async-ops.js';
+import * as M from './modules.js';
 import * as K from './class-ops.js';
 import * as C from './construct.js';
 import type { Frame } from './frame.js';
@@ -164,6 +165,22 @@ function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
       sp = vm.sp;
       break;
     }
+    case Op.MakeNamespace:
+      stack[sp++] = new Namespace(null, frame.unit.names[code[pc++]!]!);
+      break;
+    case Op.LoadNs:
+      stack[sp++] = frame.globals;
+      break;
+    case Op.LoadModule: {
+      const [ns, body] = M.loadModule(vm, consts[code[pc++]!] as ImportSpec);
+      stack[sp++] = ns;
+      stack[sp++] = body;
+      break;
+    }
+    case Op.ImportNames:
+      M.importNames(vm, frame, stack[sp - 1] as Namespace, consts[code[pc++]!] as ImportSpec);
+      stack[sp - 1] = null;
+      break;
     default:
       throw new InternalError(`unknown opcode ${op} at ${pc - 1} in ${frame.unit.name}`);
   }

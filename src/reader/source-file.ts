@@ -1,9 +1,10 @@
-// Reading a program file for `gene run` / `gene compile` (LANG-ERR.2): a missing file, a directory
+// Reading a program file for `gene run` / `gene compile` (LANG-ERR.2) and an imported module: a missing file, a directory
 // or text that is not valid UTF-8 is one clear error line naming the path (and the place of the
 // first bad byte), never a JavaScript stack trace or silently replaced characters.
 import { readFileSync, statSync } from 'node:fs';
 
-export type SourceFile = { ok: true; text: string } | { ok: false; error: string };
+/** A failure's `error` is one line; `invalidText` says it is a ParseError (bad UTF-8), not a file error. */
+export type SourceFile = { ok: true; text: string } | { ok: false; error: string; invalidText?: true };
 
 export function readSourceFile(file: string): SourceFile {
   let isDir: boolean;
@@ -25,7 +26,7 @@ export function readSourceFile(file: string): SourceFile {
     const at = firstInvalidUtf8(bytes);
     const { line, col } = position(bytes, at);
     const hex = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
-    return { ok: false, error: `ParseError at ${file}:${line}:${col}: invalid UTF-8 (byte 0x${hex} at offset ${at}); source files must be UTF-8` };
+    return { ok: false, invalidText: true, error: `ParseError at ${file}:${line}:${col}: invalid UTF-8 (byte 0x${hex} at offset ${at}); source files must be UTF-8` };
   }
 }
 
