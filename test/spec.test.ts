@@ -44,6 +44,7 @@ describe('the real spec and conformance tree', () => {
       'LANG-ASYNC': 'spec/language/async.md',
       'LANG-ERR': 'spec/language/errors.md',
       'LANG-CLASS': 'spec/language/classes.md',
+      'LANG-MOD': 'spec/language/modules.md',
     });
   });
 

@@ -1,6 +1,6 @@
 // Namespaces and imports (spec/language/modules.md): `(ns Name body…)`, `$ns`, names that are
 // paths (`fn A/f`, `class Geometry/Shape`, `(ns /m)`), and `(import … from "file")`.
-import { GGene, GString, Sym, type ImportSpec, type Value } from '../values/values.js';
+import { GGene, GString, Sym, repr, type ImportSpec, type Value } from '../values/values.js';
 import { Op } from '../bytecode/opcodes.js';
 import type { FormCompiler } from './form-compiler.js';
 
@@ -101,7 +101,7 @@ function parseImport(c: FormCompiler, g: GGene): ImportSpec {
 
 /** `*`, `name`, `name:alias`, `ns/name` (bound as `name`). */
 function importItem(c: FormCompiler, x: Value, prefix: string, g: GGene): { name: string; as: string } {
-  if (!(x instanceof Sym)) c.fail(`import: expected a name, got ${String(x)}`, g);
+  if (!(x instanceof Sym)) c.fail(`import: expected a name, got ${repr(x)}`, g);
   if (x.name === '*' && prefix === '') return { name: '*', as: '*' };
   const colon = x.name.indexOf(':');
   const name = prefix + (colon > 0 ? x.name.slice(0, colon) : x.name);

@@ -92,6 +92,8 @@ function listFiles(dir: string, suffix: string): string[] {
   const found: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(dir, entry.name);
+    // As the conformance runner: names starting with `.` or `_` are helpers (imported modules), not cases.
+    if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
     if (entry.isDirectory()) found.push(...listFiles(full, suffix));
     else if (entry.name.endsWith(suffix)) found.push(full);
   }
