@@ -1,10 +1,26 @@
 // Gene source to a CodeUnit, and the one-line reports of what went wrong (gene-core §9): what
 // `gene run`, `eval`, `compile` and the REPL share.
 import { readAll } from '../reader/reader.js';
-import { Compiler, type CompileOptions } from '../compiler/compiler.js';
+import { Compiler, compileModuleFile, type CompileOptions } from '../compiler/compiler.js';
+import { ModuleFileError } from '../reader/source-file.js';
 import type { CodeUnit } from '../values/values.js';
-import { CompileError, ParseError, formatLoc, kindOf, messageOf } from '../values/errors.js';
+import { CompileError, ParseError, formatLoc, geneError, kindOf, messageOf } from '../values/errors.js';
 import type { Loc, Value } from '../values/values.js';
+import { useModuleCompiler } from '../vm/modules.js';
+
+// LANG-MOD.1: programs compiled here (on thread 0) compile the files they import as they run.
+useModuleCompiler((file) => {
+  try {
+    return compileModuleFile(file);
+  } catch (e) {
+    if (e instanceof ModuleFileError) throw geneError('ImportError', e.message);
+    if (!(e instanceof ParseError || e instanceof CompileError)) throw e;
+    // Reported at the module's own file:line:col.
+    const t = geneError(e instanceof ParseError ? 'ParseError' : 'CompileError', e.detail);
+    t.loc = e.loc;
+    throw t;
+  }
+});
 
 /** Compile source text; throws ParseError or CompileError. */
 export function compileSource(source: string, file: string, options?: CompileOptions): CodeUnit {

@@ -1,7 +1,8 @@
 // Compiles Gene values (the reader's AST) into CodeUnits (gene-core §3–§5).
 // Expressions: every compiled expression leaves exactly one value on the operand stack.
-import { sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
-import { CompileError } from '../values/errors.js';
+import { readAll, sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
+import { ModuleFileError, readSourceFile } from '../reader/source-file.js';
+import { CompileError, ParseError } from '../values/errors.js';
 import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
 import { repr } from '../values/print.js';
 import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
@@ -39,9 +40,14 @@ export class Compiler implements FormCompiler {
 
   // ---- entry points ----
 
-  /** A spawn body: compiled by a fresh compiler with this one's file and options (THR-SPAWN.2). */
+  /** A spawn body: compiled by a fresh compiler with this one's file and options (THR-SPAWN.2); its imports embed their modules (LANG-MOD.7). */
   compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit {
-    return new Compiler(this.file, this.options).compileModule(forms, name, loc);
+    const embedImports = this.options.embedImports ?? new Map();
+    return new Compiler(this.file, { ...this.options, embedImports }).compileModule(forms, name, loc);
+  }
+
+  compileModuleFile(file: string): CodeUnit {
+    return compileModuleFile(file, this.options);
   }
 
   /** Compile a whole file (or a spawned body): its top scope is the module scope. */
@@ -457,4 +463,14 @@ function collectNames(target: Value, into: Set<string>): void {
   if (target instanceof Sym) into.add(target.name);
   else if (Array.isArray(target)) target.forEach((t) => collectNames(t, into));
   else if (target instanceof GMap) for (const [k, t] of target.entries) collectNames(t instanceof Sym ? t : new Sym(k), into);
+}
+
+/** LANG-MOD.1: read and compile an imported module's file. */
+export function compileModuleFile(file: string, options: CompileOptions = DEFAULT_COMPILE_OPTIONS): CodeUnit {
+  const source = readSourceFile(file);
+  if (!source.ok) {
+    if (source.invalidText) throw new ParseError(source.invalidText.detail, source.invalidText.loc);
+    throw new ModuleFileError(source.error);
+  }
+  return new Compiler(file, options).compileModule(readAll(source.text, file));
 }

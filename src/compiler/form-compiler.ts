@@ -8,6 +8,12 @@ import { Op } from '../bytecode/opcodes.js';
 export interface CompileOptions {
   /** Emit CheckChannel safepoints (THR-CHAN.2). Off only for the overhead benchmark. */
   readonly safepoints: boolean;
+  /**
+   * Set while compiling a spawned body (and the modules it imports): its imports carry the
+   * compiled module, since a worker has no compiler (LANG-MOD.7). Absolute path → unit, or
+   * 'compiling' while the module itself is being compiled (a cycle).
+   */
+  readonly embedImports?: Map<string, CodeUnit | 'compiling'>;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { safepoints: true };
@@ -22,6 +28,8 @@ export interface FormCompiler {
   bindPattern(target: Value, at: GGene): void;
   fail(message: string, at?: Value): never;
   compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit;
+  /** Read and compile an imported file with these options (ParseError, CompileError, ModuleFileError). */
+  compileModuleFile(file: string): CodeUnit;
   /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
   compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf?: boolean): CodeUnit;
   /** Push [args kw] for a call with keyword arguments or spreads. */

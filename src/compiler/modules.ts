@@ -3,6 +3,9 @@
 import { GGene, GString, Sym, repr, type ImportSpec, type Value } from '../values/values.js';
 import { Op } from '../bytecode/opcodes.js';
 import type { FormCompiler } from './form-compiler.js';
+import { findModuleFile } from '../ops/module-path.js';
+import { ModuleFileError } from '../reader/source-file.js';
+import { CompileError, ParseError } from '../values/errors.js';
 
 export const MODULE_FORMS = ['ns', 'import'] as const;
 
@@ -72,11 +75,37 @@ function compileImport(c: FormCompiler, g: GGene): void {
   const fn = c.fn;
   if (!fn.isModule) c.fail('import belongs at the top level of a file or spawn body, not inside a function', g);
   const spec = parseImport(c, g);
-  const k = fn.constant(spec);
+  const k = fn.constant(c.options.embedImports ? { ...spec, ...embedModule(c, spec) } : spec);
   fn.emit(Op.LoadModule, k);
   fn.emit(Op.Call, 0);
   fn.emit(Op.Pop);
   fn.emit(Op.ImportNames, k);
+}
+
+/**
+ * LANG-MOD.7: a spawned body's import carries its module compiled here (a worker has no compiler).
+ * A missing file or a cycle embeds nothing: the worker finds the same and raises the same error.
+ */
+function embedModule(c: FormCompiler, spec: ImportSpec): Pick<ImportSpec, 'unit' | 'error'> {
+  const found = findModuleFile(spec.path, spec.from);
+  if ('missing' in found) return {};
+  const table = c.options.embedImports!;
+  let unit = table.get(found.abs);
+  if (unit === 'compiling') return {};
+  if (unit === undefined) {
+    table.set(found.abs, 'compiling');
+    try {
+      unit = c.compileModuleFile(found.file);
+    } catch (e) {
+      table.delete(found.abs);
+      if (e instanceof ParseError) return { error: { kind: 'ParseError', message: e.detail, loc: e.loc } };
+      if (e instanceof CompileError) return { error: { kind: 'CompileError', message: e.detail, loc: e.loc } };
+      if (e instanceof ModuleFileError) return { error: { kind: 'ImportError', message: e.message } };
+      throw e;
+    }
+    table.set(found.abs, unit);
+  }
+  return { unit: c.fn.constant(unit) };
 }
 
 function parseImport(c: FormCompiler, g: GGene): ImportSpec {

@@ -3,8 +3,10 @@
 // first bad byte), never a JavaScript stack trace or silently replaced characters.
 import { readFileSync, statSync } from 'node:fs';
 
-/** A failure's `error` is one line; `invalidText` says it is a ParseError (bad UTF-8), not a file error. */
-export type SourceFile = { ok: true; text: string } | { ok: false; error: string; invalidText?: true };
+import type { Loc } from '../values/values.js';
+
+/** A failure's `error` is one line; `invalidText` (bad UTF-8) makes it a ParseError at `loc`, not a file error. */
+export type SourceFile = { ok: true; text: string } | { ok: false; error: string; invalidText?: { detail: string; loc: Loc } };
 
 export function readSourceFile(file: string): SourceFile {
   let isDir: boolean;
@@ -26,7 +28,8 @@ export function readSourceFile(file: string): SourceFile {
     const at = firstInvalidUtf8(bytes);
     const { line, col } = position(bytes, at);
     const hex = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
-    return { ok: false, invalidText: true, error: `ParseError at ${file}:${line}:${col}: invalid UTF-8 (byte 0x${hex} at offset ${at}); source files must be UTF-8` };
+    const detail = `invalid UTF-8 (byte 0x${hex} at offset ${at}); source files must be UTF-8`;
+    return { ok: false, invalidText: { detail, loc: { file, line, col } }, error: `ParseError at ${file}:${line}:${col}: ${detail}` };
   }
 }
 
@@ -61,3 +64,6 @@ function position(b: Uint8Array, at: number): { line: number; col: number } {
   }
   return { line, col };
 }
+
+/** An imported module's file exists but cannot be read (LANG-MOD.1): an ImportError where it is imported. */
+export class ModuleFileError extends Error {}

@@ -403,6 +403,12 @@ export interface ImportSpec {
   readonly from: string;
   /** `*`, or a name or `ns/name` path and the name it is bound to in the importer. */
   readonly items: readonly { readonly name: string; readonly as: string }[];
+  /**
+   * In a spawned body (LANG-MOD.7): the index in the unit's constants of the module compiled by
+   * the spawner, or the error compiling it gave (raised when the import runs).
+   */
+  readonly unit?: number;
+  readonly error?: { readonly kind: 'ParseError' | 'CompileError' | 'ImportError'; readonly message: string; readonly loc?: Loc };
 }
 
 export type Constant = Value | CodeUnit | SpawnSpec | KeyList | ImportSpec;

@@ -1,16 +1,25 @@
 // Imports (spec/language/modules.md): `(import * from "m")` and `(import a b:alias ns/f from "m")`
 // find the file next to the importing one, run it once per thread in a namespace of its own, and
 // bind copies of the values it defines in the importer's module namespace.
-import { statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Compiler } from '../compiler/compiler.js';
-import { readAll } from '../reader/reader.js';
-import { readSourceFile } from '../reader/source-file.js';
-import { CompileError, GeneThrow, ParseError, geneError } from '../values/errors.js';
-import { GFunction, Namespace, NativeFn, type ImportSpec, type Loc, type Value } from '../values/values.js';
+import { findModuleFile } from '../ops/module-path.js';
+import { geneError } from '../values/errors.js';
+import { GFunction, Namespace, NativeFn, type CodeUnit, type ImportSpec, type Value } from '../values/values.js';
 import type { Frame } from './frame.js';
 import type { Machine } from './machine.js';
 import type { ModuleRecord } from './module-record.js';
+
+/**
+ * Compiles an imported file, raising a Gene error (the module's ParseError or CompileError at its
+ * own file:line:col, an ImportError for an unreadable file). Given by whoever runs programs from
+ * source (cli/compile.ts); a Worker has none, so that no compiler is loaded there: it runs the
+ * units its spawner embedded in the imports of a spawned body (LANG-MOD.7).
+ */
+export type ModuleCompiler = (file: string) => CodeUnit;
+let moduleCompiler: ModuleCompiler | null = null;
+
+export function useModuleCompiler(compile: ModuleCompiler): void {
+  moduleCompiler = compile;
+}
 
 /** What LoadModule pushes as the body of a module this thread has loaded already. */
 const ALREADY_LOADED = new NativeFn('<module loaded>', () => null);
@@ -19,8 +28,10 @@ const ALREADY_LOADED = new NativeFn('<module loaded>', () => null);
  * LANG-MOD.3: the namespace of the module `spec` names and the function that runs its top level —
  * a no-op when this thread has loaded it already. A module still loading is a cycle (LANG-MOD.4).
  */
-export function loadModule(vm: Machine, spec: ImportSpec): [Namespace, Value] {
-  const { abs, file } = findModuleFile(spec);
+export function loadModule(vm: Machine, frame: Frame, spec: ImportSpec): [Namespace, Value] {
+  const found = findModuleFile(spec.path, spec.from);
+  if ('missing' in found) throw geneError('ImportError', found.missing);
+  const { abs, file } = found;
   const known = vm.modules.get(abs);
   if (known !== undefined) {
     if (known.state === 'loaded') return [known.ns, ALREADY_LOADED];
@@ -28,7 +39,7 @@ export function loadModule(vm: Machine, spec: ImportSpec): [Namespace, Value] {
     // A load that failed earlier (and was caught) is not running: load the file again.
     if (chain.length > 0) throw geneError('ImportError', `Cyclic import: ${[...chain, known.file].join(' -> ')}`);
   }
-  const unit = compileModuleFile(file);
+  const unit = moduleUnit(frame, spec, file);
   const ns = new Namespace(vm.builtins, file);
   ns.define('__is_main__', false); // modules.md#is-main: true only in the program's own file
   const record: ModuleRecord = {
@@ -85,43 +96,14 @@ function loadingChain(vm: Machine, from: ModuleRecord): string[] {
   return chain;
 }
 
-/** LANG-MOD.1: `"m"` is the file `m.gene` (or `m` as written) next to the importing file. */
-function findModuleFile(spec: ImportSpec): { abs: string; file: string } {
-  const dir = dirname(spec.from);
-  const candidates = spec.path.endsWith('.gene') ? [spec.path] : [`${spec.path}.gene`, spec.path];
-  for (const c of candidates) {
-    const file = isAbsolute(c) ? c : join(dir, c);
-    if (isFile(file)) return { abs: resolve(file), file };
+/** The module's code: embedded by the spawner, else compiled here. */
+function moduleUnit(frame: Frame, spec: ImportSpec, file: string): CodeUnit {
+  if (spec.unit !== undefined) return frame.consts[spec.unit] as CodeUnit;
+  if (spec.error !== undefined) {
+    const t = geneError(spec.error.kind, spec.error.message);
+    t.loc = spec.error.loc;
+    throw t;
   }
-  const tried = candidates.map((c) => (isAbsolute(c) ? c : join(dir, c))).join(' or ');
-  throw geneError('ImportError', `Module "${spec.path}" not found: no file ${tried} (imported by ${spec.from})`);
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Read and compile a module; its ParseError or CompileError names the module's own file:line:col. */
-function compileModuleFile(file: string) {
-  const source = readSourceFile(file);
-  if (!source.ok) {
-    if (source.invalidText) throw geneError('ParseError', source.error.replace(/^ParseError at /, ''));
-    throw geneError('ImportError', source.error);
-  }
-  try {
-    return new Compiler(file).compileModule(readAll(source.text, file));
-  } catch (e) {
-    if (e instanceof ParseError || e instanceof CompileError) throw located(e instanceof ParseError ? 'ParseError' : 'CompileError', e.detail, e.loc);
-    throw e;
-  }
-}
-
-function located(kind: 'ParseError' | 'CompileError', detail: string, loc: Loc | undefined): GeneThrow {
-  const t = geneError(kind, detail);
-  t.loc = loc;
-  return t;
+  if (moduleCompiler === null) throw geneError('ImportError', `Module ${file} cannot be compiled in this thread`);
+  return moduleCompiler(file);
 }

@@ -172,7 +172,7 @@ function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
       stack[sp++] = frame.globals;
       break;
     case Op.LoadModule: {
-      const [ns, body] = M.loadModule(vm, consts[code[pc++]!] as ImportSpec);
+      const [ns, body] = M.loadModule(vm, frame, consts[code[pc++]!] as ImportSpec);
       stack[sp++] = ns;
       stack[sp++] = body;
       break;
