@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileSource, errorLine } from '../src/cli/run-program.js';
+import { compileSource, errorLine } from '../src/cli/compile.js';
 import { disassemble } from '../src/bytecode/disasm.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';
 import { drive } from '../src/hosts/driver.js';

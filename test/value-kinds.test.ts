@@ -38,7 +38,14 @@ const SAMPLES: Record<ValueKind, Value> = {
   VkClass: cls,
   VkInstance: new GInstance(cls, new Map<string, Value>([['x', 1]])),
   VkVoid: VOID,
+  VkNamespace: namespaceSample(),
 };
+
+function namespaceSample(): Namespace {
+  const ns = new Namespace(null, 'Tools');
+  ns.define('v', 1);
+  return ns;
+}
 
 describe('value kinds', () => {
   it('has a sample of every kind, and kindName names it', () => {
@@ -76,6 +83,12 @@ describe('value kinds', () => {
         expect(equals(dup, orig), kind).toBe(false);
         expect(dup.cls.name, kind).toBe(orig.cls.name);
         expect(equals(new GMap(dup.props), new GMap(orig.props)), kind).toBe(true);
+      } else if (kind === 'VkNamespace') {
+        // LANG-MOD.7: a copied namespace is a new namespace (compared by identity) with the same members.
+        const [orig, dup] = [v as Namespace, copy as Namespace];
+        expect(equals(dup, orig), kind).toBe(false);
+        expect(dup.name, kind).toBe(orig.name);
+        expect(dup.cells.get('v')?.v, kind).toBe(1);
       } else if (kind !== 'VkFunction' && kind !== 'VkFuture') expect(equals(copy, v), kind).toBe(true);
     }
     expect(ROOT_ERROR_CLASS.name).toBe('GeneException');

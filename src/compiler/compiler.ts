@@ -4,7 +4,6 @@ import { readAll, sourceLocs, QUOTE, INTERP } from '../reader/reader.js';
 import { ModuleFileError, readSourceFile } from '../reader/source-file.js';
 import { CompileError, ParseError } from '../values/errors.js';
 import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
-import { repr } from '../values/print.js';
 import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
 import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, type CompileOptions, type FormCompiler } from './form-compiler.js';

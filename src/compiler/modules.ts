@@ -1,6 +1,7 @@
 // Namespaces and imports (spec/language/modules.md): `(ns Name body…)`, `$ns`, names that are
 // paths (`fn A/f`, `class Geometry/Shape`, `(ns /m)`), and `(import … from "file")`.
-import { GGene, GString, Sym, repr, type ImportSpec, type Value } from '../values/values.js';
+import { GGene, GString, Sym, type ImportSpec, type Value } from '../values/values.js';
+import { repr } from '../values/print.js';
 import { Op } from '../bytecode/opcodes.js';
 import type { FormCompiler } from './form-compiler.js';
 import { findModuleFile } from '../ops/module-path.js';

@@ -1,6 +1,7 @@
 // Function parameters (gene-core §3.6): positional, defaults, `rest...`, keyword `^k`, `^^k`,
 // `^!k`. Parameters occupy the first local slots.
-import { Sym, repr, type KeywordParam, type Value } from '../values/values.js';
+import { Sym, type KeywordParam, type Value } from '../values/values.js';
+import { repr } from '../values/print.js';
 import { Op } from '../bytecode/opcodes.js';
 import { isSym, type FormCompiler } from './form-compiler.js';
 
