@@ -1,7 +1,7 @@
 // The slot protocol of the first release (src/threads/slots.ts before issue 10), transcribed
 // step for step as generators over the same simulated memory, so the interleaving tests can
 // show that they catch its three slot defects. Only what those tests need is kept.
-import type { Mem, Step } from '../src/threads/protocol/transitions.js';
+import type { Mem, Step } from '../src/threads/protocol/memory.js';
 
 const S_STATE = 0;
 const S_SECRET = 1;

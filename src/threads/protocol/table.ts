@@ -1,12 +1,14 @@
 // The shared slot table (DESIGN §2, docs/thread-protocol.md): one SharedArrayBuffer visible to
 // every thread. It holds the 64 worker slots plus thread 0 (THR-POOL), their secrets
 // (THR-SECRET), mail counts (THR-CHAN.1), the state of every OS Worker, one doorbell per OS
-// thread and the "ended epoch". The slot transitions are in transitions.ts; this class runs them.
+// thread and the "ended epoch". The slot transitions are in transitions.ts; this class runs them
+// (their generated plain form, transitions.generated.ts).
 import { MAX_THREADS_CEILING } from '../../contract/limits.js';
 import { geneError } from '../../values/errors.js';
+import { AtomicMem, ENDED, FULL } from './memory.js';
 import {
-  AtomicMem, ENDED, FULL, beginEnd, claim, free, keep, publish, reserveMail, resolve, run, takeMail, unclaim,
-} from './transitions.js';
+  beginEnd, claim, free, keep, publish, reserveMail, resolve, takeMail, unclaim,
+} from './transitions.generated.js';
 import {
   EndReason, H_EPOCH, MAX_SLOTS, MAX_WORKERS, S_PARENT, S_PSECRET_HI, S_PSECRET_LO, S_SECRET_HI, S_SECRET_LO,
   S_STATE, SlotState, TOTAL_WORDS, W_DOORBELL, W_GEN, W_SLEEPING, W_STATE, W_WATCHING, WorkerState, genOf, hiOf,
@@ -68,7 +70,7 @@ export class SlotTable {
   }
   /** The slot word of the occupant the handle names, or ENDED (THR-SECRET.2). */
   resolve(slot: number, secret: number): number {
-    return run(resolve(this.mem, slot, secret));
+    return resolve(this.mem, slot, secret);
   }
   /** The handle names a thread that has not ended (it may be ending). */
   matches(slot: number, secret: number): boolean {
@@ -102,7 +104,7 @@ export class SlotTable {
    */
   claim(claimer: number, parentId: number, parentSecret: number): { slot: number; gen: number; secret: number } {
     const secret = randomSecret();
-    const c = run(claim(this.mem, this.maxThreads, claimer, secret, parentId, parentSecret));
+    const c = claim(this.mem, this.maxThreads, claimer, secret, parentId, parentSecret);
     if (c !== null) return { ...c, secret };
     throw geneError(
       'ThreadPoolExhausted',
@@ -112,24 +114,24 @@ export class SlotTable {
   }
   /** THR-SPAWN.1: the new thread runs on OS Worker `host` from now on. */
   publish(slot: number, gen: number, claimer: number, host: number): boolean {
-    return run(publish(this.mem, slot, gen, claimer, host));
+    return publish(this.mem, slot, gen, claimer, host);
   }
   /** THR-SPAWN.6: a spawn failed after its claim; the slot is free again, as before. */
   unclaim(slot: number, gen: number, claimer: number): boolean {
-    return run(unclaim(this.mem, slot, gen, claimer));
+    return unclaim(this.mem, slot, gen, claimer);
   }
   /** THR-LIFE.1: occupant `gen` (running on `host`) is kept alive after its body. */
   keep(slot: number, gen: number, host: number): boolean {
-    return run(keep(this.mem, slot, gen, host));
+    return keep(this.mem, slot, gen, host);
   }
   /** Begin ending occupant `gen` for `reason`; exactly one caller wins. */
   beginEnd(slot: number, gen: number, reason: EndReason): boolean {
     if (slot === 0) return false;
-    return run(beginEnd(this.mem, slot, gen, reason));
+    return beginEnd(this.mem, slot, gen, reason);
   }
   /** THR-POOL.3: the ending occupant `gen` has stopped: its slot is free. Ring watchers after. */
   free(slot: number, gen: number): boolean {
-    return run(free(this.mem, slot, gen));
+    return free(this.mem, slot, gen);
   }
   epoch(): number {
     return Atomics.load(this.i32, H_EPOCH);
@@ -144,11 +146,11 @@ export class SlotTable {
   // ---- THR-CHAN.1: undelivered-message counts ----
   /** Count a message for the handle's thread: its slot word (where to post), FULL or ENDED. */
   reserveMail(slot: number, secret: number, capacity: number): number {
-    return run(reserveMail(this.mem, slot, secret, capacity));
+    return reserveMail(this.mem, slot, secret, capacity);
   }
   /** A message of occupant `gen` left its mailbox (or was never posted). */
   takeMail(slot: number, gen: number): void {
-    run(takeMail(this.mem, slot, gen));
+    takeMail(this.mem, slot, gen);
   }
 
   // ---- OS Workers ----

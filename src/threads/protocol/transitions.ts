@@ -1,54 +1,15 @@
 // The cross-thread protocol's transitions (docs/thread-protocol.md §2): each is a generator that
-// makes one atomic operation on the shared table per step and yields after it. The runtime runs
-// a transition to its end at once (`run`); tests run several as simulated threads and interleave
-// their steps under fast-check's scheduler (test/protocol-interleavings.test.ts).
+// makes one atomic operation on the shared table per step and yields after it, so the tests can
+// run several as simulated threads and interleave their steps (test/protocol-interleavings.test.ts).
+// The runtime runs transitions.generated.ts: the same functions with the yields taken out by
+// scripts/gen-transitions.ts (a generator object per transition cost a send ~1 µs), so the code
+// that runs is the code that was explored, step for step.
 import {
   EndReason, GEN_MASK, H_EPOCH, MAX_SLOTS, S_MAIL, S_PARENT, S_PSECRET_HI, S_PSECRET_LO, S_SECRET_HI, S_SECRET_LO, S_STATE,
   SlotState, endingState, genOf, hiOf, isEnding, isLive, join48, loOf, mailCount, mailTag, mailWord, sAt, slotWord,
   stateOf, tagOf, whoOf,
 } from './words.js';
-
-/** The shared memory as the protocol sees it: Atomics on an Int32Array, or a simulation. */
-export interface Mem {
-  load(i: number): number;
-  store(i: number, v: number): void;
-  /** Returns the value before (the swap happened iff it equals `expected`). */
-  cas(i: number, expected: number, replacement: number): number;
-  /** Returns the value before. */
-  add(i: number, v: number): number;
-}
-
-/** A transition: yields (the name of the atomic operation just made) after every step. */
-export type Step<T> = Generator<string, T, void>;
-
-/** Run a transition to its end (the runtime: no other step of this thread comes in between). */
-export function run<T>(step: Step<T>): T {
-  for (;;) {
-    const r = step.next();
-    if (r.done) return r.value;
-  }
-}
-
-export class AtomicMem implements Mem {
-  constructor(readonly i32: Int32Array) {}
-  load(i: number): number {
-    return Atomics.load(this.i32, i);
-  }
-  store(i: number, v: number): void {
-    Atomics.store(this.i32, i, v);
-  }
-  cas(i: number, expected: number, replacement: number): number {
-    return Atomics.compareExchange(this.i32, i, expected, replacement);
-  }
-  add(i: number, v: number): number {
-    return Atomics.add(this.i32, i, v);
-  }
-}
-
-/** `resolve` found no live occupant for the handle; `reserveMail` found the thread ended. */
-export const ENDED = 0;
-/** `reserveMail`: the mailbox is at capacity (THR-CHAN.1). */
-export const FULL = 1;
+import { ENDED, FULL, type Mem, type Step } from './memory.js';
 
 /**
  * THR-POOL.2 (any thread): claim the lowest free slot ≤ maxThreads for a new occupant: Free(g) →
