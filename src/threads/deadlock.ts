@@ -6,6 +6,10 @@
 //   Idle     asleep with nothing to wait for: kept alive, a Worker without a task, thread 0
 //            waiting for the other threads at the end of the program.
 //   Absent   no Worker at this index.
+//   Stopping thread 0 is terminating this Worker: it will act (its exit ends a wait). Only
+//            thread 0 leaves this state; the Worker, still running until it is stopped, cannot
+//            overwrite it (a Worker going Idle after thread 0 marked it once made a terminate
+//            look like a deadlock).
 //
 // Every message posted to a thread (postMessage) counts as sent to it, every one it takes from a
 // port as taken by it; a thread going to sleep publishes the doorbell value it sleeps on. A
@@ -24,7 +28,11 @@ export const enum Activity {
   Blocked = 1,
   Idle = 2,
   Absent = 3,
+  Stopping = 4,
 }
+
+/** What thread 0 knows of a Worker index: starting, being stopped (terminate), or gone. */
+export type WorkerPresence = 'starting' | 'stopping' | 'gone';
 
 /** Indexes 0..MAX_THREADS-1: thread 0 and every Worker index. */
 const MAX_THREADS = 128;
@@ -127,20 +135,26 @@ export class DeadlockWatch {
 
   /**
    * Thread 0: Worker w starts (Running until it idles: messages to an earlier Worker there were
-   * lost with it), is being stopped (Running: it is about to end), or is gone (Absent).
+   * lost with it), is being stopped (Stopping: it is about to end, and its exit will act), or is
+   * gone (Absent).
    */
-  setWorker(w: number, present: boolean): void {
-    if (present) Atomics.store(this.w, TAKEN + w, Atomics.load(this.w, SENT + w));
-    Atomics.store(this.w, STATE + w, present ? Activity.Running : Activity.Absent);
+  setWorker(w: number, presence: WorkerPresence): void {
+    if (presence === 'starting') Atomics.store(this.w, TAKEN + w, Atomics.load(this.w, SENT + w));
+    const s = presence === 'starting' ? Activity.Running : presence === 'stopping' ? Activity.Stopping : Activity.Absent;
+    Atomics.store(this.w, STATE + w, s);
     Atomics.add(this.w, CHANGES, 1);
-    if (!present) this.detect(true);
+    if (presence === 'gone') this.detect(true);
   }
 
   private set(s: Activity): void {
     // What it sleeps on is published before the state that says it sleeps.
     if (s !== Activity.Running) Atomics.store(this.w, SEEN + this.index, this.bellSeen());
     this.state = s;
-    Atomics.store(this.w, STATE + this.index, s);
+    // A Worker thread 0 is stopping stays Stopping whatever it does until it is stopped.
+    for (;;) {
+      const now = Atomics.load(this.w, STATE + this.index);
+      if (now === Activity.Stopping || Atomics.compareExchange(this.w, STATE + this.index, now, s) === now) break;
+    }
     Atomics.add(this.w, CHANGES, 1);
   }
 
@@ -160,7 +174,7 @@ export class DeadlockWatch {
     for (let i = 0; i < MAX_THREADS; i++) {
       const s = Atomics.load(w, STATE + i) as Activity;
       if (s === Activity.Absent) continue;
-      if (s === Activity.Running || Atomics.load(w, SENT + i) !== Atomics.load(w, TAKEN + i)) return false;
+      if (s === Activity.Running || s === Activity.Stopping || Atomics.load(w, SENT + i) !== Atomics.load(w, TAKEN + i)) return false;
       // Rung since it last looked (a message, a thread's end): it will wake.
       if (Atomics.load(this.slots.i32, this.slots.doorbellIndex(i)) !== Atomics.load(w, SEEN + i)) return false;
       if (s === Activity.Blocked) blocked.push(i);

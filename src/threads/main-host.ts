@@ -94,7 +94,7 @@ export class MainThreadHost extends ThreadHost {
       deadlock: this.deadlock.buffer,
     };
     markWorkerGone(w, false);
-    this.deadlock.setWorker(w, true);
+    this.deadlock.setWorker(w, 'starting');
     const worker = new Worker(WORKER_URL, {
       workerData: boot,
       transferList: [control.port2, ...peers.map((p) => p.port)],
@@ -141,7 +141,7 @@ export class MainThreadHost extends ThreadHost {
     this.slots.ringAll();
     if (d !== undefined) for (const f of d.done) if (this.vm !== null) settleFuture(this.vm, f, 'success', null);
     // Gone: after the ends it causes are rung and acknowledged (they are on their way).
-    this.deadlock.setWorker(w, false);
+    this.deadlock.setWorker(w, 'gone');
     this.replaceLostWorker();
   }
 
@@ -261,7 +261,7 @@ export class MainThreadHost extends ThreadHost {
       this.slots.setWorkerState(w, WorkerState.Dead);
       markWorkerGone(w, true);
       // THR-LIFE.5: a Worker being stopped is busy ending (not a stuck wait) until it is gone.
-      this.deadlock.setWorker(w, true);
+      this.deadlock.setWorker(w, 'stopping');
       void worker.terminate();
       return f;
     }

@@ -10,6 +10,9 @@ const PAIRS_BEFORE_MEMO = 1_000_000;
  */
 export function equals(a: Value, b: Value): boolean {
   if (a === b) return true;
+  // Scalars (the usual case: `(n == 0)`) without the work list.
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (!Array.isArray(a) && !(a instanceof GMap) && !(a instanceof GGene)) return scalarEquals(a, b);
   const todo: Value[] = [a, b];
   let pairs = 0;
   let seen: Map<object, Set<object>> | null = null;

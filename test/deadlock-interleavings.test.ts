@@ -1,0 +1,107 @@
+// THR-LIFE.5's detector (src/threads/deadlock.ts) under a controlled scheduler: several simulated
+// OS threads share one set of activity words and one slot table, and fast-check picks the order
+// of their steps. A step here is one call into the detector (each is atomic on one JavaScript
+// thread; the detector's own claim of an instant is a CAS on CHANGES). Found by the fan-in bench:
+// thread 0 marks a Worker it terminates as busy ending, the Worker — still running until the
+// terminate lands — goes idle and overwrote the mark, and thread 0's wait for the terminate was
+// declared a deadlock.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DeadlockWatch } from '../src/threads/deadlock.js';
+import { SlotTable } from '../src/threads/protocol/table.js';
+
+type Actor = Generator<string, void, void>;
+
+/** Let the actors take turns under `schedule` (pick, burst); past its end, round robin. */
+function interleave(actors: Record<string, Actor>, schedule: [number, number][]): string[] {
+  const live = Object.entries(actors);
+  const trace: string[] = [];
+  for (let k = 0; live.length > 0; k++) {
+    const [pick, burst] = k < schedule.length ? schedule[k]! : [k, 1];
+    const i = pick % live.length;
+    const [name, g] = live[i]!;
+    for (let b = 0; b < burst; b++) {
+      const r = g.next();
+      if (r.done) {
+        live.splice(i, 1);
+        break;
+      }
+      trace.push(`${name}: ${r.value}`);
+    }
+  }
+  return trace;
+}
+
+const schedules = fc.array(fc.tuple(fc.nat({ max: 2 }), fc.integer({ min: 1, max: 6 })), { maxLength: 30 });
+
+/** One OS thread's detector, sleeping on its doorbell's current value. */
+function watch(sab: SharedArrayBuffer, slots: SlotTable, index: number): DeadlockWatch {
+  return new DeadlockWatch(sab, index, slots, () => Atomics.load(slots.i32, slots.doorbellIndex(index)), () => index);
+}
+
+describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
+  it('a Worker being terminated never makes the terminate look like a deadlock, whatever it does before it stops', () => {
+    fc.assert(
+      fc.property(schedules, fc.array(fc.constantFrom('idle', 'running'), { minLength: 1, maxLength: 6 }), (schedule, moves) => {
+        const slots = SlotTable.create(4);
+        const sab = DeadlockWatch.create();
+        const t0 = watch(sab, slots, 0);
+        const w1 = watch(sab, slots, 1);
+        t0.setWorker(1, 'starting');
+        let stopped = false;
+        let report: string | null = null;
+        const terminateWait = {};
+        const main = function* (): Actor {
+          t0.setWorker(1, 'stopping');
+          yield 'mark Worker 1 stopping';
+          report ??= t0.block(terminateWait, 'terminate <Thread 1>');
+          yield 'block on the terminate';
+          // The terminate lands: the Worker runs no more; its exit reaches thread 0.
+          stopped = true;
+          t0.running();
+          yield 'woken by the exit';
+          t0.setWorker(1, 'gone');
+          yield 'Worker 1 gone';
+        };
+        const worker = function* (): Actor {
+          for (const move of moves) {
+            if (stopped) return;
+            if (move === 'idle') w1.idle();
+            else w1.running();
+            yield move;
+          }
+        };
+        const trace = interleave({ main: main(), worker: worker() }, schedule);
+        if (report !== null) throw new Error(`deadlock declared: ${report}\ninterleaving: ${trace.join(' → ')}`);
+      }),
+      { seed: 7301, numRuns: 2000 },
+    );
+  });
+
+  it('a wait nothing can end is declared, once every other thread sleeps with nothing on its way', () => {
+    fc.assert(
+      fc.property(schedules, (schedule) => {
+        const slots = SlotTable.create(4);
+        const sab = DeadlockWatch.create();
+        const t0 = watch(sab, slots, 0);
+        const w1 = watch(sab, slots, 1);
+        t0.setWorker(1, 'starting');
+        const reports: (string | null)[] = [];
+        const recvWait = {};
+        const main = function* (): Actor {
+          reports.push(t0.block(recvWait, 'await (recv)'));
+          yield 'block on recv';
+        };
+        const worker = function* (): Actor {
+          w1.idle();
+          yield 'idle';
+        };
+        interleave({ main: main(), worker: worker() }, schedule);
+        // Whoever moved last saw the deadlock; thread 0 learns it when it looks again (woken by the ring).
+        const again = t0.block(recvWait, 'await (recv)');
+        expect(reports[0] ?? again).toContain('thread 0: await (recv)');
+      }),
+      { seed: 7302, numRuns: 500 },
+    );
+  });
+});
