@@ -27,6 +27,13 @@ describe('deriving used features', () => {
     expect(code.split('\n')).toHaveLength(3);
   });
 
+  it('an interpolated string ends at its own closing quote, so the code after it is still read', () => {
+    const code = codeOnly('(println #"#{(m .payload)} + #{(f "x")}")\n(t .join)\n(println "recv")');
+    expect(code).toMatch(/\.join/);
+    expect(code).toMatch(/\.payload/);
+    expect(code).not.toMatch(/recv/);
+  });
+
   it('finds each API with the line of its first use', () => {
     const text = '## features: threads\n(var t (spawn (keep_alive)))\n(t .join)\n(println (await (recv)))\n';
     const used = usedFeatures(caseOf(text), text);

@@ -63,7 +63,14 @@ describe('failure types and expectation verbs', () => {
   });
 
   it('rejects an unknown verb, naming the file and line', () => {
-    expect(() => parseExpectations('fail a x\nbreak b y\n', 'e.txt')).toThrow(/e\.txt:2: unknown expectation "break" \(want one of skip, fail, timeout, crash, flaky\)/);
+    expect(() => parseExpectations('fail a x\nbreak b y\n', 'e.txt')).toThrow(/e\.txt:2: unknown expectation "break" \(want one of skip, fail, timeout, crash, flaky, or failure types joined by \|/);
+    expect(() => parseExpectations('crash|skip a x\n', 'e.txt')).toThrow(/e\.txt:1: unknown expectation "crash\|skip"/);
+    expect(() => parseExpectations('crash|crash a x\n', 'e.txt')).toThrow(/e\.txt:1: unknown expectation "crash\|crash"/);
+  });
+
+  it('reads several failure types joined by | in the canonical order', () => {
+    const [e] = parseExpectations('crash|timeout a hangs or crashes\n', 'e.txt').entries;
+    expect(e).toMatchObject({ kind: 'timeout|crash', failures: ['timeout', 'crash'], reason: 'hangs or crashes' });
   });
 });
 
@@ -257,6 +264,38 @@ describe('--repeat and --retries', () => {
     const run = await cli(makeSuite(secondRunPasses), ...impl, '--repeat', '2', '--expectations', exp, '-o', join(scratch, 'fl.json'));
     expect(run.status).toBe(0);
     expect(readJson(join(scratch, 'fl.json')).cases[0]).toMatchObject({ status: 'known-failure' });
+  });
+
+  // Crashes on odd runs, prints "run 2" (wrong output) on even ones: never passes.
+  const switcher = { switch: [';fake: crash-or-fail switch', '# Expected: hi'] };
+
+  it('an entry naming several failure types (fail|crash) holds a case that switches between them, never a pass', async () => {
+    const exp = join(scratch, 'switch.txt');
+    writeFileSync(exp, 'crash|fail switch  SIGSEGV or wrong output from run to run (RULE-8)\n');
+    const out = join(scratch, 'switch.json');
+    const run = await cli(makeSuite(switcher), ...impl, '--repeat', '2', '--expectations', exp, '-o', out);
+    expect(run.status).toBe(0);
+    expect(readJson(out).cases[0]).toMatchObject({ status: 'known-failure', attempts: ['crash', 'fail'], expectation: { kind: 'fail|crash' } });
+    // One of the two alone does not cover the mix.
+    writeFileSync(exp, 'crash switch  SIGSEGV (RULE-8)\n');
+    const narrow = await cli(makeSuite(switcher), ...impl, '--repeat', '2', '--expectations', exp, '-o', out);
+    expect(narrow.status).toBe(1);
+    expect(readJson(out).cases[0]).toMatchObject({ status: 'flaky' });
+    expect(readJson(out).cases[0].reason).toMatch(/^expected to crash \(SIGSEGV \(RULE-8\)\), but flaky: crash, fail/);
+  });
+
+  it('--update-expectations with --repeat writes the failure types a switching case showed, and flaky for a case that also passed', async () => {
+    const file = join(scratch, 'switch-update.txt');
+    writeFileSync(file, '');
+    const suite = makeSuite({ ...switcher, ...secondRunPasses });
+    const run = await cli(suite, ...impl, '--repeat', '2', '--update-expectations', file);
+    expect(run.status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^fail\|crash +switch +TODO/m);
+    expect(text).toMatch(/^flaky +flip +TODO/m);
+    // A single later run that shows only one of the two types keeps the entry.
+    const again = await cli(suite, ...impl, '--id', 'switch', '--update-expectations', file);
+    expect(again.stderr).toContain('0 added, 0 changed, 0 dropped');
   });
 });
 

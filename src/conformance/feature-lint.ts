@@ -69,7 +69,8 @@ export function codeOnly(text: string): string {
       blank(i, stop);
       i = stop;
     } else if (ch === '#' && next === '"') {
-      i += 2; // interpolated: scanned as code
+      // Interpolated: kept, since `#{…}` holds code; its closing quote must not open a string.
+      i = interpolationEnd(text, i + 2);
     } else if (ch === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
@@ -80,6 +81,32 @@ export function codeOnly(text: string): string {
     } else i++;
   }
   return out.join('');
+}
+
+/** The offset after the closing quote of an interpolated string whose text starts at `from`. */
+function interpolationEnd(text: string, from: number): number {
+  let depth = 0; // inside how many `#{…}`
+  let j = from;
+  while (j < text.length) {
+    const ch = text[j]!;
+    if (ch === '\\') {
+      j += 2;
+    } else if (ch === '"' && depth === 0) {
+      return j + 1;
+    } else if (ch === '"') {
+      // A plain string inside `#{…}`.
+      j++;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      j++;
+    } else if (ch === '#' && text[j + 1] === '{') {
+      depth++;
+      j += 2;
+    } else {
+      if (ch === '}' && depth > 0) depth--;
+      j++;
+    }
+  }
+  return text.length;
 }
 
 export interface FeatureProblem {

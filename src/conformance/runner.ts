@@ -125,28 +125,35 @@ async function attempts(c: ConformanceCase, index: number, options: RunOptions):
 
 const outcomeOf = (a: Attempt): AttemptOutcome => a.failure?.type ?? 'pass';
 
-/** The status of a run judged against its expectation (Host contract §9). */
-function foldExpectation(ran: Omit<CaseResult, 'status'>, observed: AttemptOutcome | 'flaky', expectation: Expectation | undefined): CaseResult {
+const PAST: Readonly<Record<AttemptOutcome, string>> = { pass: 'passed', fail: 'failed', timeout: 'timed out', crash: 'crashed' };
+
+/** The status of a case's runs judged against its expectation (Host contract §9). */
+function foldExpectation(ran: Omit<CaseResult, 'status'>, outcomes: readonly AttemptOutcome[], expectation: Expectation | undefined): CaseResult {
   const failure = ran.failure;
+  const mixed = outcomes.some((o) => o !== outcomes[0]);
+  const passed = outcomes.includes('pass');
   if (expectation === undefined) {
-    if (observed === 'pass') return { ...ran, status: 'pass' };
-    if (observed === 'flaky') return { ...ran, status: 'flaky', reason: `flaky: ${describeAttempts(ran.attempts ?? [])}; last failure: ${failure!.reason}` };
-    return { ...ran, status: 'fail', reason: failure!.reason };
+    if (mixed) return flakyResult(ran, '');
+    return passed ? { ...ran, status: 'pass' } : { ...ran, status: 'fail', reason: failure!.reason };
   }
   const governed = { ...ran, expectation: { kind: expectation.kind, pattern: expectation.pattern } };
   if (expectation.kind === 'flaky') {
-    return observed === 'pass' ? { ...governed, status: 'pass' } : { ...governed, status: 'known-failure', reason: expectation.reason };
+    return !mixed && passed ? { ...governed, status: 'pass' } : { ...governed, status: 'known-failure', reason: expectation.reason };
   }
-  if (observed === 'pass') {
-    return { ...governed, status: 'unexpected-pass', reason: `expected to ${expectation.kind} (${expectation.reason}), but passed` };
+  const expected = `expected to ${expectation.kind} (${expectation.reason})`;
+  if (!mixed && passed) return { ...governed, status: 'unexpected-pass', reason: `${expected}, but passed` };
+  // Every run failed in one of the ways the entry names (`crash|timeout` accepts a mix of both).
+  if (outcomes.every((o) => (expectation.failures as readonly string[]).includes(o))) {
+    return { ...governed, status: 'known-failure', reason: expectation.reason };
   }
-  if (observed === 'flaky') {
-    return { ...governed, status: 'flaky', reason: `expected to ${expectation.kind} (${expectation.reason}), but flaky: ${describeAttempts(ran.attempts ?? [])}` };
-  }
-  if (observed !== expectation.kind) {
-    return { ...governed, status: 'fail', reason: `expected to ${expectation.kind} (${expectation.reason}), but ${observed === 'fail' ? 'failed' : observed === 'crash' ? 'crashed' : 'timed out'}: ${failure!.reason}` };
-  }
-  return { ...governed, status: 'known-failure', reason: expectation.reason };
+  if (mixed) return flakyResult(governed, `${expected}, but `);
+  return { ...governed, status: 'fail', reason: `${expected}, but ${PAST[outcomes[0]!]}: ${failure!.reason}` };
+}
+
+/** Runs of one case that ended differently and are not all covered by its entry: never a pass. */
+function flakyResult(ran: Omit<CaseResult, 'status'>, prefix: string): CaseResult {
+  const last = ran.failure ? `; last failure: ${ran.failure.reason}` : '';
+  return { ...ran, status: 'flaky', reason: `${prefix}flaky: ${describeAttempts(ran.attempts ?? [])}${last}` };
 }
 
 export function describeAttempts(outcomes: readonly AttemptOutcome[]): string {
@@ -165,7 +172,6 @@ async function runOne(c: ConformanceCase, index: number, options: RunOptions): P
   const outcomes = runs.map(outcomeOf);
   // The last failing run tells what went wrong; without one, the last run.
   const shown = [...runs].reverse().find((a) => a.failure) ?? runs[runs.length - 1]!;
-  const mixed = outcomes.some((o) => o !== outcomes[0]);
   const ran: Omit<CaseResult, 'status'> = {
     case: c,
     durationMs: runs.reduce((sum, a) => sum + a.outcome.durationMs, 0),
@@ -177,7 +183,7 @@ async function runOne(c: ConformanceCase, index: number, options: RunOptions): P
     failure: shown.failure,
     ...(runs.length > 1 ? { attempts: outcomes } : {}),
   };
-  return foldExpectation(ran, mixed ? 'flaky' : outcomes[0]!, expectation);
+  return foldExpectation(ran, outcomes, expectation);
 }
 
 /** Runs the cases with up to `jobs` implementations at once; results keep the cases' order. */

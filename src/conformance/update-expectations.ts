@@ -2,13 +2,14 @@
 // update-expectations, mspec's tag --add/--del/--purge). Entries whose case failed the way they
 // say keep their line and reason; a case failing another way gets its new verb and keeps its
 // reason; each new failure is added with its type and a dated reason to fill in; entries for cases
-// that now pass, or that match no case, are dropped. Cases the run did not select keep their
+// that now pass, or that match no case, are dropped. With --repeat, a case whose runs all failed
+// but in different ways gets `crash|timeout` (or the like); one that also passed gets `flaky`. Cases the run did not select keep their
 // entries untouched. Comments and the order of kept lines stay.
 
 import { writeFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import { expectationFor, parseExpectations, patternMatches, type Expectation, type ExpectationKind } from './expectations.js';
-import type { CaseResult, RunReport } from './results.js';
+import { expectationFor, failureTypesOf, failureVerb, parseExpectations, patternMatches, type Expectation, type ExpectationKind } from './expectations.js';
+import type { CaseResult, FailureType, RunReport } from './results.js';
 
 export interface ExpectationChanges {
   added: string[];
@@ -17,11 +18,26 @@ export interface ExpectationChanges {
   text: string;
 }
 
-/** The verb a run's result calls for: undefined when the case passed (or was not judged). */
+/**
+ * The verb a run's result calls for: undefined when the case passed (or was not judged); with
+ * --repeat, runs that all failed but in different ways give `crash|timeout`, a pass among failures
+ * gives `flaky`.
+ */
 function observedVerb(r: CaseResult): ExpectationKind | undefined {
   if (r.status === 'pass' || r.status === 'unexpected-pass') return undefined;
-  if (r.status === 'flaky') return 'flaky';
-  return r.failure?.type;
+  const attempts = r.attempts ?? (r.failure ? [r.failure.type] : []);
+  if (attempts.length === 0) return undefined;
+  if (attempts.includes('pass')) return 'flaky';
+  return failureVerb(attempts.filter((a): a is FailureType => a !== 'pass'));
+}
+
+/** Whether an entry of verb `kind` accepts a run that calls for `verb`. */
+function accepts(kind: ExpectationKind, verb: ExpectationKind | undefined): boolean {
+  if (verb === undefined) return false;
+  if (kind === 'flaky') return true;
+  const allowed = failureTypesOf(kind) ?? [];
+  const seen = failureTypesOf(verb);
+  return seen !== undefined && seen.length > 0 && seen.every((t) => allowed.includes(t));
 }
 
 function entryLine(kind: string, id: string, reason: string): string {
@@ -94,7 +110,7 @@ function rewriteEntry(
     return [raw]; // not run this time: nothing learned
   }
   const verbs = results.map((r) => ({ id: r.case.id, verb: observedVerb(r) }));
-  const holds = verbs.every((v) => v.verb === entry.kind || (entry.kind === 'flaky' && v.verb !== undefined));
+  const holds = verbs.every((v) => accepts(entry.kind, v.verb));
   if (holds) {
     governed.forEach((id) => covered.add(id));
     return [raw];
