@@ -104,4 +104,18 @@ describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
       { seed: 7302, numRuns: 500 },
     );
   });
+
+  it('a scan sees every Worker started, at any index (it stops past the highest one started)', () => {
+    for (const index of [1, 5, 63]) {
+      const slots = SlotTable.create(4);
+      const sab = DeadlockWatch.create();
+      const t0 = watch(sab, slots, 0);
+      t0.setWorker(index, 'starting');
+      // The Worker boots (Running): thread 0's wait for it is no deadlock.
+      expect(t0.block({}, 'await a reply')).toBeNull();
+      // It sleeps with nothing on its way: now it is one.
+      watch(sab, slots, index).idle();
+      expect(t0.block({}, 'await a reply')).toContain('thread 0: await a reply');
+    }
+  });
 });

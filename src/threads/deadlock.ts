@@ -38,7 +38,9 @@ export type WorkerPresence = 'starting' | 'stopping' | 'gone';
 const MAX_THREADS = 128;
 const CHANGES = 0;
 const EPOCH = 1;
-const STATE = 2;
+/** 1 + the highest index a Worker ever started at: a scan stops there (thread 0 alone: 1). */
+const PRESENT_BELOW = 2;
+const STATE = 3;
 const SENT = STATE + MAX_THREADS;
 const TAKEN = SENT + MAX_THREADS;
 /** The doorbell value each sleeping thread sleeps on (it wakes when its doorbell moves). */
@@ -76,6 +78,7 @@ export class DeadlockWatch {
     const sab = new SharedArrayBuffer(4 * WORDS);
     const w = new Int32Array(sab);
     for (let i = 1; i < MAX_THREADS; i++) w[STATE + i] = Activity.Absent;
+    w[PRESENT_BELOW] = 1;
     return sab;
   }
 
@@ -139,7 +142,12 @@ export class DeadlockWatch {
    * gone (Absent).
    */
   setWorker(w: number, presence: WorkerPresence): void {
-    if (presence === 'starting') Atomics.store(this.w, TAKEN + w, Atomics.load(this.w, SENT + w));
+    if (presence === 'starting') {
+      Atomics.store(this.w, TAKEN + w, Atomics.load(this.w, SENT + w));
+      for (let below = Atomics.load(this.w, PRESENT_BELOW); below <= w; below = Atomics.load(this.w, PRESENT_BELOW)) {
+        if (Atomics.compareExchange(this.w, PRESENT_BELOW, below, w + 1) === below) break;
+      }
+    }
     const s = presence === 'starting' ? Activity.Running : presence === 'stopping' ? Activity.Stopping : Activity.Absent;
     Atomics.store(this.w, STATE + w, s);
     Atomics.add(this.w, CHANGES, 1);
@@ -171,7 +179,9 @@ export class DeadlockWatch {
     const w = this.w;
     const before = Atomics.load(w, CHANGES);
     const blocked: number[] = [];
-    for (let i = 0; i < MAX_THREADS; i++) {
+    // Past PRESENT_BELOW every index is Absent (a Worker starting there moves CHANGES first).
+    const end = Atomics.load(w, PRESENT_BELOW);
+    for (let i = 0; i < end; i++) {
       const s = Atomics.load(w, STATE + i) as Activity;
       if (s === Activity.Absent) continue;
       if (s === Activity.Running || s === Activity.Stopping || Atomics.load(w, SENT + i) !== Atomics.load(w, TAKEN + i)) return false;
