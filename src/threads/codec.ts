@@ -9,7 +9,7 @@ import type { Namespace, Value } from '../values/values.js';
 import type { VM } from '../vm/vm.js';
 import { Decoder } from './codec-decoder.js';
 import { Encoder } from './codec-encoder.js';
-import type { Encoded } from './codec-format.js';
+import type { Enc, Encoded, Tables } from './codec-format.js';
 
 export { Decoder, decodeUnit } from './codec-decoder.js';
 export { Encoder, encodeUnit } from './codec-encoder.js';
@@ -28,7 +28,11 @@ export function decode(e: Encoded, vm: VM): Value {
 }
 
 export function decodeIn(e: Encoded, builtins: Namespace, home?: Namespace): Value {
-  const r = e.r;
+  return decodeRoot(e.r, e.t, builtins, home);
+}
+
+/** The same, from an Encoded's two parts (a message on the wire carries them apart: wire.ts). */
+export function decodeRoot(r: Enc, t: Tables | undefined, builtins: Namespace, home?: Namespace): Value {
   if (r === null || typeof r === 'number' || typeof r === 'boolean') return r;
-  return new Decoder(builtins, e.t, home).value(r);
+  return new Decoder(builtins, t, home).value(r);
 }

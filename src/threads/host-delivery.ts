@@ -4,13 +4,13 @@ import type { NativeContext } from '../contract/host.js';
 import { geneError } from '../values/errors.js';
 import { GFuture, ThreadHandle, ThreadMessageValue, Value } from '../values/values.js';
 import { display } from '../values/print.js';
-import { decodeIn, encode } from './codec.js';
+import { decodeRoot, encode } from './codec.js';
 import { EndsHost } from './host-ends.js';
 import { encodedSize } from './host-requests.js';
 import { ENDED, FULL } from './protocol/table.js';
 import { whoOf } from './protocol/words.js';
 import { errorValueOf } from './remote-errors.js';
-import type { Wire } from './wire.js';
+import { Hot, type ControlWire, type MsgWire, type Wire } from './wire.js';
 
 export abstract class DeliveryHost extends EndsHost {
   // ---- THR-MSG ----
@@ -45,7 +45,7 @@ export abstract class DeliveryHost extends EndsHost {
       this.pending.set(rid, { future, target: { id, secret: target.secret } });
       this.watchEnds();
     }
-    const m: Wire = { t: 'msg', to: id, ts: target.secret, from: this.slot, fs: this.secret, rid, p };
+    const m: MsgWire = [Hot.Msg, id, target.secret, this.slot, this.secret, rid, p.r, p.t];
     if (this.tracing) this.trace(`msg ${this.slot} -> ${id} ${expectReply ? 'send_expect_reply' : 'send'} ${encodedSize(p)} bytes`);
     if (id === this.slot) this.onWire(m);
     else this.mesh.send(id === 0 ? 0 : whoOf(word), m);
@@ -54,14 +54,13 @@ export abstract class DeliveryHost extends EndsHost {
 
   /** Handle one message from a port (or from this thread to itself). */
   protected onWire(m: Wire): void {
+    if (Array.isArray(m)) {
+      if (m[0] === Hot.Reply) this.onReply(m);
+      else if (m[1] === this.slot && m[2] === this.secret && this.vm !== null) this.deliver(m);
+      else this.strayMessage(m);
+      return;
+    }
     switch (m.t) {
-      case 'msg':
-        if (m.to === this.slot && m.ts === this.secret && this.vm !== null) this.deliver(m);
-        else this.strayMessage(m);
-        return;
-      case 'reply':
-        this.onReply(m);
-        return;
       case 'ended':
         this.noteEnd(m.slot, m.secret, m.reason);
         return;
@@ -74,28 +73,28 @@ export abstract class DeliveryHost extends EndsHost {
    * THR-MSG.5: a message for the thread running here goes to its mailbox, in the order its
    * sender sent it. THR-MAIN.3: thread 0 takes this same path and dispatches like a Worker.
    */
-  protected deliver(m: Wire & { t: 'msg' }): void {
+  protected deliver(m: MsgWire): void {
+    const [, , , from, fs, rid, r, t] = m;
     const vm = this.vm!;
     let payload: Value;
     try {
-      payload = decodeIn(m.p, vm.builtins);
+      payload = decodeRoot(r, t, vm.builtins);
     } catch (e) {
       this.slots.takeMail(this.slot, this.gen);
-      if (m.rid !== 0) this.postReply({ id: m.from, secret: m.fs }, m.rid, false, encode(errorValueOf(e), 'reply'));
+      if (rid !== 0) this.postReply({ id: from, secret: fs }, rid, false, encode(errorValueOf(e), 'reply'));
       return;
     }
-    this.box!.arrive(new ThreadMessageValue(payload, new ThreadHandle(m.from, m.fs), m.rid));
+    this.box!.arrive(new ThreadMessageValue(payload, new ThreadHandle(from, fs), rid));
   }
 
   /** A message for a thread that is not running here (it ended): its request fails. */
-  protected strayMessage(m: Wire & { t: 'msg' }): void {
-    if (m.rid !== 0) {
-      this.failRequest({ id: m.from, secret: m.fs }, m.rid, 'ThreadExited', `<Thread ${m.to}> ended before replying`);
-    }
+  protected strayMessage(m: MsgWire): void {
+    const [, to, , from, fs, rid] = m;
+    if (rid !== 0) this.failRequest({ id: from, secret: fs }, rid, 'ThreadExited', `<Thread ${to}> ended before replying`);
   }
 
   /** Control messages (tasks, Worker start and terminate requests, …). */
-  protected abstract onControl(m: Wire): void;
+  protected abstract onControl(m: ControlWire): void;
 
   // ---- recv, keep_alive, on_message ----
 

@@ -6,12 +6,12 @@ import { settleFuture } from '../runtime/futures.js';
 import { makeErrorValue, type ErrorKind } from '../values/errors.js';
 import { GFuture, ThreadMessageValue, Value } from '../values/values.js';
 import { display } from '../values/print.js';
-import { decodeIn, encode, type Encoded } from './codec.js';
+import { decodeRoot, encode, type Encoded } from './codec.js';
 import { ThreadHostBase } from './host-base.js';
 import { ENDED } from './protocol/table.js';
 import { EndReason, whoOf } from './protocol/words.js';
 import { errorValueOf, remoteError } from './remote-errors.js';
-import type { Who, Wire } from './wire.js';
+import { Hot, type ReplyWire, type Who } from './wire.js';
 
 interface Pending {
   future: GFuture;
@@ -34,7 +34,7 @@ export abstract class RequestsHost extends ThreadHostBase {
 
   /** Send a reply (or a failure) to the thread that asked; dropped if it has ended. */
   protected postReply(to: Who, rid: number, ok: boolean, v: Encoded): void {
-    const m: Wire = { t: 'reply', to: to.id, ts: to.secret, rid, ok, v };
+    const m: ReplyWire = [Hot.Reply, to.id, to.secret, rid, ok, v.r, v.t];
     if (this.tracing) this.trace(`reply ${this.slot} -> ${to.id} ${ok ? 'value' : 'failure'} ${encodedSize(v)} bytes`);
     if (to.id === this.slot && to.secret === this.secret) this.onWire(m);
     else if (to.id === 0) this.mesh.send(0, m);
@@ -50,24 +50,26 @@ export abstract class RequestsHost extends ThreadHostBase {
   }
 
   /** A reply, a spawn_return result or an acknowledgement arrived: settle what waits for it. */
-  protected onReply(m: Wire & { t: 'reply' }): void {
-    if (m.to !== this.slot || m.ts !== this.secret || this.vm === null) return;
-    const p = this.pending.get(m.rid);
+  protected onReply(m: ReplyWire): void {
+    const [, to, ts, rid, sentOk, r, t] = m;
+    if (to !== this.slot || ts !== this.secret || this.vm === null) return;
+    const p = this.pending.get(rid);
     if (p === undefined || p.result !== undefined) return;
+    let ok = sentOk;
     let v: Value;
     try {
-      v = decodeIn(m.v, this.vm.builtins);
+      v = decodeRoot(r, t, this.vm.builtins);
     } catch (e) {
       v = errorValueOf(e);
-      m.ok = false;
+      ok = false;
     }
     // THR-POOL.4: a spawn_return Future settles once its thread has ended.
     if (p.untilEnded && p.target !== null && !this.slots.hasEnded(p.target.id, p.target.secret)) {
-      p.result = { ok: m.ok, value: v };
+      p.result = { ok, value: v };
       return;
     }
-    this.pending.delete(m.rid);
-    settleFuture(this.vm, p.future, m.ok ? 'success' : 'failure', v);
+    this.pending.delete(rid);
+    settleFuture(this.vm, p.future, ok ? 'success' : 'failure', v);
   }
 
   /** THR-MSG.3: `(msg .reply v)`: the first reply counts; later ones are ignored. */

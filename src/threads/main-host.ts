@@ -15,7 +15,7 @@ import type { Limits } from '../contract/limits.js';
 import type { VM } from '../vm/vm.js';
 import { encodeUnit } from './codec.js';
 import { crashIsPrinted, markWorkerGone, outputLockBuffer, traceEnabled } from './output.js';
-import type { WorkerBoot, Wire } from './wire.js';
+import type { ControlWire, WorkerBoot } from './wire.js';
 import { ENDED, SlotTable } from './protocol/table.js';
 import {
   EndReason, MAX_SLOTS, MAX_WORKERS, SlotState, WorkerState, genOf, isEnding, isLive, reasonOf, stateOf, whoOf,
@@ -274,7 +274,7 @@ export class MainThreadHost extends ThreadHost {
     return exitOnInternalError(e instanceof Error ? e.message : String(e), e instanceof Error ? e.stack : undefined, 0);
   }
 
-  protected override onControl(m: Wire): void {
+  protected override onControl(m: ControlWire): void {
     switch (m.t) {
       case 'internal':
         // A bug in gene-ref in a Worker is never a Gene error of that thread: end the process.

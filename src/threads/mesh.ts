@@ -162,7 +162,7 @@ export class Mesh {
       if (r === undefined) return;
       this.flight.taken();
       const m = r.message as Wire;
-      if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+      if (!Array.isArray(m) && m.t === 'port') this.install(m.peer, m.gen, m.port);
       else this.deferred.push(m);
     }
   }
@@ -198,7 +198,8 @@ export class Mesh {
   }
 
   private take(m: Wire, handle: (m: Wire) => void): void {
-    if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+    if (Array.isArray(m)) handle(m);
+    else if (m.t === 'port') this.install(m.peer, m.gen, m.port);
     else if (m.t === 'batch') for (const x of m.ms) handle(x);
     else handle(m);
   }

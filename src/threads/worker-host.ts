@@ -10,7 +10,7 @@ import { VM } from '../vm/vm.js';
 import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
 import { useOutputLock } from './output.js';
 import { errorValueOf } from './remote-errors.js';
-import type { TaskSpec, Who, WorkerBoot, Wire } from './wire.js';
+import type { ControlWire, MsgWire, TaskSpec, Who, WorkerBoot } from './wire.js';
 import { SlotTable } from './protocol/table.js';
 import { EndReason, WorkerState, genOf, isLive, whoOf } from './protocol/words.js';
 import { ThreadHost } from './thread-host.js';
@@ -24,7 +24,7 @@ export class WorkerHost extends ThreadHost {
    * the slot placed here (checked on arrival), each message counted against that slot's mailbox
    * (at most --channel-capacity, THR-CHAN.1); the entry goes when the task starts or is dropped.
    */
-  private readonly early = new Map<number, Wire[]>();
+  private readonly early = new Map<number, MsgWire[]>();
   /** This Worker's VM, reused task after task (the inherited `vm` is the same VM as a NativeContext). */
   private readonly machine: VM;
   private readonly prelude: readonly CodeUnit[];
@@ -79,16 +79,17 @@ export class WorkerHost extends ThreadHost {
     }
   }
 
-  protected override onControl(m: Wire): void {
+  protected override onControl(m: ControlWire): void {
     if (m.t === 'task') this.tasks.push(m.task);
   }
 
   /** A message for a thread not running here: keep it if its task is on the way, else refuse it. */
-  protected override strayMessage(m: Wire & { t: 'msg' }): void {
-    const word = this.slots.resolve(m.to, m.ts);
+  protected override strayMessage(m: MsgWire): void {
+    const [, to, ts] = m;
+    const word = this.slots.resolve(to, ts);
     if (isLive(word) && whoOf(word) === this.index) {
-      let q = this.early.get(m.to);
-      if (q === undefined) this.early.set(m.to, (q = []));
+      let q = this.early.get(to);
+      if (q === undefined) this.early.set(to, (q = []));
       q.push(m);
       return;
     }
@@ -182,7 +183,7 @@ export class WorkerHost extends ThreadHost {
   private rejectEarly(slot: number): void {
     const q = this.early.get(slot);
     this.early.delete(slot);
-    for (const m of q ?? []) if (m.t === 'msg') super.strayMessage(m);
+    for (const m of q ?? []) super.strayMessage(m);
   }
 
   /** THR-RESET.2: after a task the VM's stacks must be empty; a leak is reported and cleared. */
