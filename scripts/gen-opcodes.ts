@@ -2,9 +2,9 @@
 // (src/bytecode/instruction-set.ts). `npm run build` and vitest's global setup run it. A const
 // enum cannot be computed from a table in TypeScript, and the dispatch `switch` needs one: tsc
 // inlines its members as number literals, which V8 turns into a jump table.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeGenerated } from './write-generated.js';
 import { INSTRUCTION_SET } from '../src/bytecode/instruction-set.js';
 
 export const GENERATED_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bytecode', 'op.generated.ts');
@@ -25,16 +25,7 @@ export function renderOpEnum(): string {
 
 /** Rewrite the file when the table changed; returns whether it did. */
 export function writeOpEnum(): boolean {
-  const text = renderOpEnum();
-  let old = '';
-  try {
-    old = readFileSync(GENERATED_FILE, 'utf8');
-  } catch {
-    // first build
-  }
-  if (old === text) return false;
-  writeFileSync(GENERATED_FILE, text);
-  return true;
+  return writeGenerated(GENERATED_FILE, renderOpEnum());
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) writeOpEnum();

@@ -4,9 +4,10 @@
 // yields changes no atomic operation and no branch: the runtime runs exactly the steps the tests
 // explored, without a generator object per transition. `npm run build` and vitest's global setup
 // run it; test/protocol-interleavings.test.ts checks the file is current.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeGenerated } from './write-generated.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'threads', 'protocol');
 export const SOURCE_FILE = join(DIR, 'transitions.ts');
@@ -38,16 +39,7 @@ export function renderDirectTransitions(text: string): string {
 
 /** Rewrite the file when the source changed; returns whether it did. */
 export function writeDirectTransitions(): boolean {
-  const text = renderDirectTransitions(readFileSync(SOURCE_FILE, 'utf8'));
-  let old = '';
-  try {
-    old = readFileSync(GENERATED_FILE, 'utf8');
-  } catch {
-    // first build
-  }
-  if (old === text) return false;
-  writeFileSync(GENERATED_FILE, text);
-  return true;
+  return writeGenerated(GENERATED_FILE, renderDirectTransitions(readFileSync(SOURCE_FILE, 'utf8')));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) writeDirectTransitions();

@@ -9,28 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DeadlockWatch } from '../src/threads/deadlock.js';
 import { SlotTable } from '../src/threads/protocol/table.js';
-
-type Actor = Generator<string, void, void>;
-
-/** Let the actors take turns under `schedule` (pick, burst); past its end, round robin. */
-function interleave(actors: Record<string, Actor>, schedule: [number, number][]): string[] {
-  const live = Object.entries(actors);
-  const trace: string[] = [];
-  for (let k = 0; live.length > 0; k++) {
-    const [pick, burst] = k < schedule.length ? schedule[k]! : [k, 1];
-    const i = pick % live.length;
-    const [name, g] = live[i]!;
-    for (let b = 0; b < burst; b++) {
-      const r = g.next();
-      if (r.done) {
-        live.splice(i, 1);
-        break;
-      }
-      trace.push(`${name}: ${r.value}`);
-    }
-  }
-  return trace;
-}
+import { interleave, type Actor } from './interleave.js';
 
 const schedules = fc.array(fc.tuple(fc.nat({ max: 2 }), fc.integer({ min: 1, max: 6 })), { maxLength: 30 });
 
