@@ -1,5 +1,10 @@
-// VM speed against the same code in plain JavaScript, and the cost of mailbox checks, measured
-// alternately in one run (THR-PERF). Runs the built VM (dist/), as `gene run` does.
+// VM speed against the same code in plain JavaScript, and the cost of mailbox checks and of the
+// GENE_TRACE=vm test when tracing is off, measured alternately in one run (THR-PERF). Runs the
+// built VM (dist/), as `gene run` does.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Figure } from './figure.js';
 import { makeFigure } from './figure.js';
 import { median, summary } from './threads/stats.js';
@@ -12,11 +17,40 @@ const { DEFAULT_LIMITS } = (await import(dist('contract/limits.js'))) as typeof 
 const { LocalHost } = (await import(dist('hosts/local-host.js'))) as typeof import('../src/hosts/local-host.js');
 const { VM } = (await import(dist('vm/vm.js'))) as typeof import('../src/vm/vm.js');
 
+interface VmModules {
+  compileSource: typeof compileSource;
+  LocalHost: typeof LocalHost;
+  VM: typeof VM;
+}
+const built: VmModules = { compileSource, LocalHost, VM };
+
+/**
+ * The same VM with the GENE_TRACE=vm test compiled out: a copy of dist/ whose dispatch loop lacks
+ * the `if (tracer !== null) tracer(…)` statement. Returns its modules and a function removing it.
+ */
+async function untracedVm(): Promise<{ modules: VmModules; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'gene-untraced-'));
+  cpSync(fileURLToPath(new URL('../dist/', import.meta.url)), dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  const file = join(dir, 'vm', 'dispatch.js');
+  const text = readFileSync(file, 'utf8');
+  const stripped = text.replace(/if \(tracer !== null\)\s*tracer\([^;]*\);/g, '');
+  if (stripped.length === text.length) throw new Error('bench: the trace test was not found in dist/vm/dispatch.js');
+  writeFileSync(file, stripped);
+  const url = (path: string) => new URL(`file://${join(dir, path)}`).href;
+  const modules: VmModules = {
+    compileSource: ((await import(url('cli/compile.js'))) as typeof import('../src/cli/compile.js')).compileSource,
+    LocalHost: ((await import(url('hosts/local-host.js'))) as typeof import('../src/hosts/local-host.js')).LocalHost,
+    VM: ((await import(url('vm/vm.js'))) as typeof import('../src/vm/vm.js')).VM,
+  };
+  return { modules, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** ms to run a Gene program in a fresh VM (compiled beforehand, outside the timing). */
-async function timeGene(source: string, safepoints = true): Promise<number> {
-  const unit = compileSource(source, 'bench.gene', { safepoints });
-  const host = new LocalHost(() => {});
-  const vm = new VM(host, { ...DEFAULT_LIMITS, maxCallDepth: 100000 });
+async function timeGene(source: string, safepoints = true, m: VmModules = built): Promise<number> {
+  const unit = m.compileSource(source, 'bench.gene', { safepoints });
+  const host = new m.LocalHost(() => {});
+  const vm = new m.VM(host, { ...DEFAULT_LIMITS, maxCallDepth: 100000 });
   vm.load(unit);
   const t0 = performance.now();
   const r = await drive(vm, vm.run(), host);
@@ -42,12 +76,14 @@ function loopJs(): number {
   return s;
 }
 
-export const VM_FIGURES = ['vm-fib', 'vm-loop', 'vm-loop-top-level', 'mailbox-checks'];
+export const VM_FIGURES = ['vm-fib', 'vm-loop', 'vm-loop-top-level', 'mailbox-checks', 'trace-off'];
 
 export async function vmFigures({ quick }: { quick: boolean }): Promise<Figure[]> {
   const runs = quick ? 7 : 21;
   const fib: number[] = [], fibJsT: number[] = [], loop: number[] = [], loopJsT: number[] = [], top: number[] = [];
   const noChecks: number[] = [], withChecks: number[] = [], checkRatios: number[] = [];
+  const traced: number[] = [], untraced: number[] = [], traceRatios: number[] = [];
+  const noTrace = await untracedVm();
   for (let i = 0; i < runs; i++) {
     fib.push(await timeGene(FIB));
     fibJsT.push(timeJs(() => fibJs(25)));
@@ -59,7 +95,20 @@ export async function vmFigures({ quick }: { quick: boolean }): Promise<Figure[]
     withChecks.push(w);
     noChecks.push(n);
     checkRatios.push(w / n);
+    // GENE_TRACE=vm off: the loop with the trace test against a copy without it, order alternating.
+    let t: number, u: number;
+    if (i % 2 === 0) {
+      t = await timeGene(LOOP);
+      u = await timeGene(LOOP, true, noTrace.modules);
+    } else {
+      u = await timeGene(LOOP, true, noTrace.modules);
+      t = await timeGene(LOOP);
+    }
+    traced.push(t);
+    untraced.push(u);
+    traceRatios.push(t / u);
   }
+  noTrace.remove();
   const js = 'the same function in plain JS, same process';
   return [
     makeFigure({ id: 'vm-fib', name: 'VM: recursive fib(25)', unit: 'ms', rawWhat: js, target: { max: 20, text: '<= 20x plain JS' }, scoreLabel: 'Gene / plain JS' }, summary(fib), summary(fibJsT, 3)),
@@ -68,6 +117,10 @@ export async function vmFigures({ quick }: { quick: boolean }): Promise<Figure[]
     makeFigure(
       { id: 'mailbox-checks', name: 'mailbox-check overhead, fib(25) with checks against compiled out', unit: 'ms', rawWhat: 'the same program compiled without mailbox checks', target: { max: 2, text: '<= 2%' }, scoreLabel: 'overhead %, median of paired runs' },
       summary(withChecks), summary(noChecks), { score: (median(checkRatios) - 1) * 100 },
+    ),
+    makeFigure(
+      { id: 'trace-off', name: 'GENE_TRACE=vm test when tracing is off, 1e6 loop in a function', unit: 'ms', rawWhat: 'the same VM with the trace test compiled out', target: { max: 2, text: '<= 2%' }, scoreLabel: 'overhead %, median of paired runs' },
+      summary(traced), summary(untraced), { score: (median(traceRatios) - 1) * 100 },
     ),
   ];
 }
