@@ -45,6 +45,7 @@ describe('the real spec and conformance tree', () => {
       'LANG-ERR': 'spec/language/errors.md',
       'LANG-CLASS': 'spec/language/classes.md',
       'LANG-MOD': 'spec/language/modules.md',
+      'LANG-TYPE': 'spec/language/types.md',
     });
   });
 

@@ -48,7 +48,9 @@ function runOne(file: string, impl: string[], root: string): Outcome {
   const exitLine = lines.find((l) => l.startsWith('# ExitCode:'));
   const expectedExit = exitLine === undefined ? 0 : Number(exitLine.slice('# ExitCode: '.length).trim());
   const expected = lines.filter((l) => l.startsWith('# Expected:')).map((l) => l.replace(/^# Expected: ?/, '')).filter((l) => l !== '');
-  const r = spawnSync(impl[0]!, [...impl.slice(1), 'run', '--no-gir-cache', ...args, basename(file)], {
+  // As run_tests.sh: stdout and stderr through one pipe (`2>&1`), so their lines interleave as written.
+  const words = [...impl, 'run', '--no-gir-cache', ...args, basename(file)].map((w) => `'${w.replace(/'/g, `'\\''`)}'`);
+  const r = spawnSync('sh', ['-c', `${words.join(' ')} 2>&1`], {
     cwd: dirname(file),
     encoding: 'utf8',
     timeout: 20_000,

@@ -165,6 +165,10 @@ export const INSTRUCTION_SET = {
   LoadNs: { operands: [], effect: 1, doc: "push $ns: the running function's module namespace" },
   LoadModule: { operands: ['const'], effect: 2, doc: '[] -> [ns body]: an imported module and the function that runs it (a no-op when loaded in this thread)' },
   ImportNames: { operands: ['const'], effect: 0, doc: "[ns] -> [nil]: bind the imported names in the running function's module" },
+
+  // ---- type annotations (spec/language/types.md) ----
+  CheckParam: { operands: ['local', 'const'], effect: 0, doc: 'check (and convert) an annotated parameter against its type' },
+  CheckType: { operands: ['const'], effect: 0, doc: 'check (and convert) the top against a type: a return value, a variable' },
 } satisfies Record<string, InstructionSpec>;
 
 export type OpName = keyof typeof INSTRUCTION_SET;

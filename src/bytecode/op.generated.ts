@@ -109,4 +109,6 @@ export const enum Op {
   LoadNs = 104,
   LoadModule = 105,
   ImportNames = 106,
+  CheckParam = 107,
+  CheckType = 108,
 }

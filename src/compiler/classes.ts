@@ -5,6 +5,7 @@ import { GGene, Sym, Value } from '../values/values.js';
 import { isSpread, isSym, type FormCompiler as Compiler } from './form-compiler.js';
 import { Op } from '../bytecode/opcodes.js';
 import { defineName, shortName } from './modules.js';
+import { splitReturnType } from './types.js';
 
 export const CLASS_FORMS = ['class', 'object', 'new', 'new!', 'super'] as const;
 
@@ -69,7 +70,8 @@ function compileMember(c: Compiler, member: Value, className: string): void {
     if (!(name instanceof Sym) || name.name.includes('/')) c.fail('method expects a name: (method name [params] body…)', member);
     if (params === undefined) c.fail(`method ${name.name} expects a parameter list: (method ${name.name} [a b] body…)`, member);
     const isAsync = member.props.get('async') === true;
-    const unit = c.compileFunction(`${className}.${name.name}`, methodParams(c, params, member), body, loc, isAsync);
+    const typed = splitReturnType(body);
+    const unit = c.compileFunction(`${className}.${name.name}`, methodParams(c, params, member), typed.body, loc, isAsync, false, typed.returnType);
     fn.emit(Op.Closure, fn.constant(unit));
     fn.emit(Op.DefineMethod, fn.name_(name.name), 0);
     return;

@@ -9,6 +9,8 @@ import { compileControlForm, CONTROL_FORMS } from './control.js';
 import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, type CompileOptions, type FormCompiler } from './form-compiler.js';
 import { compileThreadMethod } from './threads.js';
 import { compileParams } from './params.js';
+import { annotatedName, compileTypeAlias, emitCheckTop, splitReturnType, typeCheck } from './types.js';
+import type { TypeExpr } from '../values/types.js';
 import { compileModuleForm, compileNsRef, defineName, MODULE_FORMS, shortName } from './modules.js';
 import { FnState, VarRef } from './emitter.js';
 import { compileInfix, compilePrefixOperator, INFIX_OPS } from './infix.js';
@@ -20,10 +22,8 @@ const ASSIGN_OPS: Record<string, Op | null> = { '=': null, '+=': Op.Add, '-=': O
 
 /** Special-form heads (gene-core §3): a gene with one of these heads is never a call or infix. */
 /** Forms of newer Gene this implementation does not have: a clear CompileError, not a misreading. */
-const UNSUPPORTED_FORMS: Record<string, string> = {
-  type: 'type aliases (type) are not supported by gene-ref yet',
-};
-const SPECIAL_FORMS = new Set(['var', 'fn', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS, ...MODULE_FORMS, ...Object.keys(UNSUPPORTED_FORMS)]);
+const UNSUPPORTED_FORMS: Record<string, string> = {};
+const SPECIAL_FORMS = new Set(['var', 'fn', 'type', 'do', 'not', 'quote_', QUOTE, INTERP, '_', ...CONTROL_FORMS, ...CLASS_FORMS, ...MODULE_FORMS, ...Object.keys(UNSUPPORTED_FORMS)]);
 const CLASS_FORM_SET: ReadonlySet<string> = new Set(CLASS_FORMS);
 const MODULE_FORM_SET: ReadonlySet<string> = new Set(MODULE_FORMS);
 
@@ -35,6 +35,7 @@ export class Compiler implements FormCompiler {
   constructor(
     readonly file: string,
     readonly options: CompileOptions = DEFAULT_COMPILE_OPTIONS,
+    readonly typeAliases = new Map<string, TypeExpr>(),
   ) {}
 
   // ---- entry points ----
@@ -42,7 +43,7 @@ export class Compiler implements FormCompiler {
   /** A spawn body: compiled by a fresh compiler with this one's file and options (THR-SPAWN.2); its imports embed their modules (LANG-MOD.7). */
   compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit {
     const embedImports = this.options.embedImports ?? new Map();
-    return new Compiler(this.file, { ...this.options, embedImports }).compileModule(forms, name, loc);
+    return new Compiler(this.file, { ...this.options, embedImports }, this.typeAliases).compileModule(forms, name, loc);
   }
 
   compileModuleFile(file: string): CodeUnit {
@@ -294,6 +295,8 @@ export class Compiler implements FormCompiler {
         return this.compileVar(g);
       case 'fn':
         return this.compileFn(g);
+      case 'type':
+        return compileTypeAlias(this, g);
       case 'do':
         return this.compileBody(args);
       case 'not':
@@ -359,10 +362,13 @@ export class Compiler implements FormCompiler {
   // ---- var (gene-core §3.2) ----
 
   private compileVar(g: GGene): void {
-    const [target, valueForm] = g.children;
-    if (target === undefined || g.children.length > 2) this.fail('var expects (var name [value])', g);
+    const typed = annotatedName(g.children[0] ?? null);
+    // `(var x: T v)` (LANG-TYPE.3): the value is checked against T before it is bound.
+    const [target, valueForm] = typed === null ? g.children : [new Sym(typed, (g.children[0] as Sym).loc), g.children[2]];
+    if (target === undefined || g.children.length > (typed === null ? 2 : 3) || (typed !== null && g.children.length < 2)) this.fail('var expects (var name [value]) or (var name: Type [value])', g);
     if (valueForm === undefined) this.fn.emit(Op.Nil);
     else this.compileExpr(valueForm);
+    if (typed !== null) emitCheckTop(this, g.children[1]!, `variable ${typed}`, typed);
     if (this.fn.scope.isModuleTop) collectNames(target, this.fn.moduleVars);
     this.bindPattern(target, g);
   }
@@ -416,28 +422,32 @@ export class Compiler implements FormCompiler {
     const params = rest[0];
     if (!Array.isArray(params)) this.fail('fn argument list must be an array, e.g. [a b]', g);
     const isAsync = g.props.get('async') === true;
+    const { returnType, body } = splitReturnType(rest.slice(1));
     // Declare the name first so the body can call itself.
     const ref = name !== undefined && !isPath ? fn.declare(name) : undefined;
-    const unit = this.compileFunction(name ?? '<anonymous>', params, rest.slice(1), g.loc ?? fn.loc, isAsync);
+    const unit = this.compileFunction(name ?? '<anonymous>', params, body, g.loc ?? fn.loc, isAsync, false, returnType);
     fn.emit(Op.Closure, fn.constant(unit));
     if (ref !== undefined) fn.emitStore(ref, true);
     else if (isPath) defineName(this, nameSym!, g);
   }
 
   /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
-  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf = false): CodeUnit {
+  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf = false, returnType?: Value): CodeUnit {
     const outer = this.fn;
     let known = new Set<number>();
     let unit: CodeUnit;
     for (;;) {
       this.fn = new FnState(outer, name, this.file, known, false, loc);
       this.fn.returnsSelf = returnsSelf;
+      // LANG-TYPE.3: `-> T` is checked at every return (not for async functions or constructors).
+      if (returnType !== undefined && !isAsync && !returnsSelf) this.fn.returnCheck = this.fn.constant(typeCheck(this, returnType, `return value of ${name}`, name));
       this.fn.pushScope();
       const shape = compileParams(this, params);
       if (this.options.safepoints) this.fn.emit(Op.CheckChannel);
       if (isAsync) compileProtected(this, () => this.compileBody(body), Op.FutureOk, Op.FutureFail);
       else this.compileBody(body);
       if (returnsSelf) this.loadSelfInstead();
+      if (this.fn.returnCheck >= 0) this.fn.emit(Op.CheckType, this.fn.returnCheck);
       this.fn.emit(Op.Return);
       if (!this.fn.needsRecompile) {
         unit = this.fn.finish({ ...shape, isAsync });

@@ -255,6 +255,7 @@ function compileReturn(c: FormCompiler, g: GGene): void {
   const before = fn.depth;
   c.compileExpr(g.children[0] ?? null);
   if (fn.returnsSelf) c.loadSelfInstead();
+  if (fn.returnCheck >= 0) fn.emit(Op.CheckType, fn.returnCheck); // LANG-TYPE.3
   fn.emitExits(0);
   fn.emit(Op.Return);
   fn.depth = before + 1;

@@ -85,6 +85,8 @@ export class FnState {
   needsRecompile = false;
   /** A constructor: every return yields `self` (classes.md#ctor). */
   returnsSelf = false;
+  /** The CheckType constant of a `-> T` return type, or -1 (types.md). */
+  returnCheck = -1;
 
   constructor(
     readonly parent: FnState | null,

@@ -3,6 +3,7 @@
 import type { CodeUnit, GGene, Loc, Value } from '../values/values.js';
 import { Sym } from '../values/values.js';
 import type { FnState } from './emitter.js';
+import type { TypeExpr } from '../values/types.js';
 import { Op } from '../bytecode/opcodes.js';
 
 export interface CompileOptions {
@@ -30,8 +31,10 @@ export interface FormCompiler {
   compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit;
   /** Read and compile an imported file with these options (ParseError, CompileError, ModuleFileError). */
   compileModuleFile(file: string): CodeUnit;
-  /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
-  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf?: boolean): CodeUnit;
+  /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor); `returnType`: the form after `->`. */
+  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf?: boolean, returnType?: Value): CodeUnit;
+  /** `(type Name T)` aliases seen so far in this file (types.md). */
+  readonly typeAliases: Map<string, TypeExpr>;
   /** Push [args kw] for a call with keyword arguments or spreads. */
   compileArgsAndKw(props: ReadonlyMap<string, Value>, args: readonly Value[]): void;
   /** Replace the value on the stack with `self` (a constructor's result). */

@@ -8,6 +8,7 @@ import {
   appendText, checkArrayGrowth, codePointAt, codePointIndexOf, codePoints, parseFloatStrict, parseIntStrict, sliceCodePoints,
 } from '../ops/strings.js';
 import { settleFuture } from './futures.js';
+import { FLOAT_METHODS, INT_METHODS, STRING_TO } from './number-methods.js';
 import { preludeFunction } from './prelude.js';
 import {
   GChar, GClass, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
@@ -111,6 +112,7 @@ const STRING: Table = {
   to_i: (_, s: GString) => parseIntStrict(s.s),
   to_f: (_, s: GString) => parseFloatStrict(s.s),
   to_s: (_, s: GString) => str(s.s),
+  ...STRING_TO,
 };
 
 const FUTURE: Table = {
@@ -156,6 +158,8 @@ const TABLES: Record<string, Table> = {
   VkArray: ARRAY,
   VkMap: MAP,
   VkString: STRING,
+  VkInt: INT_METHODS,
+  VkFloat: FLOAT_METHODS,
   VkFuture: FUTURE,
   VkThreadMessage: MESSAGE,
 };

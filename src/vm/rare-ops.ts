@@ -11,6 +11,8 @@ import { GeneThrow, InternalError, geneError, type ErrorKind } from '../values/e
 import { Cell, GFuture, GString, Namespace, VOID, type ImportSpec, type KeyList, type SpawnSpec, type Value } from '../values/values.js';
 import { spawnThread } from './async-ops.js';
 import * as M from './modules.js';
+import * as T from './type-checks.js';
+import type { TypeCheck } from '../values/types.js';
 import * as K from './class-ops.js';
 import * as C from './construct.js';
 import type { Frame } from './frame.js';
@@ -177,6 +179,12 @@ function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
       stack[sp++] = body;
       break;
     }
+    case Op.CheckParam:
+      T.checkParam(vm, frame, code[pc++]!, consts[code[pc++]!] as TypeCheck);
+      break;
+    case Op.CheckType:
+      T.checkTop(vm, frame, consts[code[pc++]!] as TypeCheck);
+      break;
     case Op.ImportNames:
       M.importNames(vm, frame, stack[sp - 1] as Namespace, consts[code[pc++]!] as ImportSpec);
       stack[sp - 1] = null;
