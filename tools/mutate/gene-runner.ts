@@ -45,6 +45,8 @@ export interface GeneRunnerOptions {
   unitTestPattern: string;
   /** `gene conformance --timeout-scale` while a mutant is active (short cases: 10 s × scale). */
   timeoutScale: number;
+  /** The same in the dry run, where recording coverage makes every case slower. */
+  dryRunTimeoutScale: number;
   /** A mutant whose tests time out this many times is reported as a timeout without more runs. */
   maxTimeouts: number;
   /** Seconds a unit test file may run. */
@@ -57,7 +59,8 @@ const DEFAULTS: GeneRunnerOptions = {
   unitTestDirs: ['test', 'fuzz'],
   // The thread runtime's unit tests: codec, runtime, protocol interleavings, mailbox and codec properties (the pool model fuzz takes minutes).
   unitTestPattern: '^(threads-.*|protocol-.*|(mailbox|codec)\\.fuzz)\\.test\\.ts$',
-  timeoutScale: 0.5,
+  timeoutScale: 1,
+  dryRunTimeoutScale: 3,
   maxTimeouts: 2,
   unitTimeoutSeconds: 120,
 };
@@ -83,6 +86,9 @@ interface GeneTest {
 }
 
 type Outcome = { status: 'pass' } | { status: 'fail' | 'timeout'; message: string };
+
+/** Tests that failed on the unmutated code in the dry run, in the project (not the sandbox). */
+const DRY_RUN_FAILURES = 'reports/mutation/dry-run-failures.json';
 
 /** Durations from the dry run, shared with the runner processes that run mutants. */
 const DURATIONS_FILE = '.gene-mutate-durations.json';
@@ -136,27 +142,44 @@ export class GeneConformanceRunner implements TestRunner {
 
   async dryRun(options: DryRunOptions): Promise<DryRunResult> {
     const results: TestResult[] = [];
+    const failures: { test: string; attempt: number; message: string }[] = [];
     const perTest: MutantCoverage['perTest'] = {};
     const queue = [...this.tests];
     const worker = async (): Promise<void> => {
       for (let test = queue.shift(); test; test = queue.shift()) {
-        const coverageFile = join(this.scratch, `coverage-${++this.runCount}.txt`);
-        const started = Date.now();
-        const outcome = await this.runTest(test, { coverageFile, timeoutScale: 1 });
-        const timeSpentMs = Date.now() - started;
-        const covered: Record<string, number> = {};
-        if (existsSync(coverageFile)) {
-          for (const id of readFileSync(coverageFile, 'utf8').split('\n')) if (id) covered[id] = 1;
+        // A test that fails on the unmutated code is run once more; failing twice, it is left out
+        // (Skipped, named in DRY_RUN_FAILURES) so that one flaky case does not stop the whole run.
+        // A test that fails only once is a flake of the code under test: it is kept, and named too.
+        let outcome: Outcome = { status: 'pass' };
+        let timeSpentMs = 0;
+        let covered: Record<string, number> = {};
+        for (let attempt = 1; attempt <= 2; attempt++) {
+          const coverageFile = join(this.scratch, `coverage-${++this.runCount}.txt`);
+          const started = Date.now();
+          outcome = await this.runTest(test, { coverageFile, timeoutScale: this.opts.dryRunTimeoutScale });
+          timeSpentMs = Date.now() - started;
+          covered = {};
+          if (existsSync(coverageFile)) {
+            for (const id of readFileSync(coverageFile, 'utf8').split('\n')) if (id) covered[id] = 1;
+          }
+          if (outcome.status === 'pass') break;
+          failures.push({ test: test.id, attempt, message: outcome.message });
+          this.log.warn(`gene-conformance: ${test.id} failed on the unmutated code (attempt ${attempt}): ${outcome.message.split('\n')[0]}`);
         }
-        perTest[test.id] = covered;
         const base = { id: test.id, name: test.id, fileName: test.file, timeSpentMs };
-        results.push(outcome.status === 'pass' ? { ...base, status: TestStatus.Success } : { ...base, status: TestStatus.Failed, failureMessage: outcome.message });
+        if (outcome.status === 'pass') {
+          perTest[test.id] = covered;
+          results.push({ ...base, status: TestStatus.Success });
+        } else {
+          results.push({ ...base, status: TestStatus.Skipped });
+        }
       }
     };
     // One test at a time: a case's environment (its coverage file) is this process's.
     await worker();
     this.durations = Object.fromEntries(results.map((r) => [r.id, r.timeSpentMs]));
     writeFileSync(join(this.sandbox, DURATIONS_FILE), JSON.stringify(this.durations));
+    writeFileSync(join(this.project(), DRY_RUN_FAILURES), JSON.stringify(failures, null, 2));
     return {
       status: DryRunStatus.Complete,
       tests: results,
@@ -191,6 +214,11 @@ export class GeneConformanceRunner implements TestRunner {
 
   async dispose(): Promise<void> {
     rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  /** The project this plugin belongs to (Stryker runs tests in a copy of it, the sandbox). */
+  private project(): string {
+    return fileURLToPath(new URL('../../', import.meta.url));
   }
 
   private knownDurations(): Record<string, number> {

@@ -1,7 +1,8 @@
-// A Stryker ignorer: mutants inside the wording of an error message or a debug trace line are not
-// generated. Conformance cases match error kinds and stable prefixes, never gene-ref's wording
-// (HOST-CONTRACT §3), so a changed message is not a wrong result; the few texts the spec fixes
-// (the `^args` hint, NotSendable's location, the crash line) are checked by cases all the same.
+// A Stryker ignorer: mutants inside the wording of an error message or a debug trace line, and in
+// the step names the protocol's transitions yield, are not generated. Conformance cases match
+// error kinds and stable prefixes, never gene-ref's wording (HOST-CONTRACT §3), so a changed
+// message is not a wrong result; the few texts the spec fixes (the `^args` hint, NotSendable's
+// location, the crash line) are checked by cases all the same.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 import type { NodePath } from '@stryker-mutator/api/ignore';
 
@@ -22,6 +23,14 @@ function calleeName(callee: { type: string; name?: string; property?: { type: st
 }
 
 export function messageTextReason(start: NodePath): string | undefined {
+  // The protocol's transitions yield the name of each atomic step (protocol/transitions.ts); only
+  // the interleaving tests' scheduler reads it, as a label. `run` drops it.
+  const here = start as unknown as Path;
+  const node = here.node as { type: string };
+  const parent = here.parentPath?.node as { type: string; delegate?: boolean } | undefined;
+  if (node.type === 'StringLiteral' && parent?.type === 'YieldExpression' && !parent.delegate) {
+    return 'name of an atomic step (a label for the interleaving tests; the runtime drops it)';
+  }
   for (let p = start as unknown as Path; p.parentPath; p = p.parentPath) {
     const parent = p.parentPath;
     if (!parent.isCallExpression()) continue;
