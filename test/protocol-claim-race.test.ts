@@ -1,9 +1,12 @@
 // THR-POOL.2 under a race no conformance case can force: two spawners both read slot 1 as free
 // before either claims it. The loser's compare-and-swap fails; it must look at slot 1 again and
 // take the next free slot (or get none), never share the winner's slot nor skip a free one.
-// The interleaving is fixed by hand: each transition yields after every atomic step.
+// The interleaving is fixed by hand on the generator form of the transitions (each yields after
+// every atomic step), from which the runtime's transitions.generated.ts is made.
 import { describe, expect, it } from 'vitest';
-import { AtomicMem, claim, type Step } from '../src/threads/protocol/transitions.js';
+import { AtomicMem, type Step } from '../src/threads/protocol/memory.js';
+import { claim as claimRuntime } from '../src/threads/protocol/transitions.generated.js';
+import { claim } from '../src/threads/protocol/transitions.js';
 import { S_PARENT, S_STATE, SlotState, TOTAL_WORDS, genOf, join48, sAt, stateOf, whoOf, S_SECRET_HI, S_SECRET_LO } from '../src/threads/protocol/words.js';
 
 type Claimed = { slot: number; gen: number } | null;
@@ -26,6 +29,30 @@ function race(maxThreads: number): { mem: AtomicMem; first: Claimed; second: Cla
   return { mem, first, second };
 }
 
+/** The runtime's form has no steps to interleave: the rival's whole claim runs just before the loser's swap. */
+class RivalBeforeFirstSwap extends AtomicMem {
+  constructor(i32: Int32Array, private rival: (() => void) | null) {
+    super(i32);
+  }
+  override cas(i: number, expected: number, replacement: number): number {
+    const rival = this.rival;
+    this.rival = null;
+    rival?.();
+    return super.cas(i, expected, replacement);
+  }
+}
+
+function raceRuntime(maxThreads: number): { mem: AtomicMem; first: Claimed; second: Claimed } {
+  const i32 = new Int32Array(TOTAL_WORDS);
+  const mem = new AtomicMem(i32);
+  let first: Claimed = null;
+  const loser = new RivalBeforeFirstSwap(i32, () => {
+    first = claimRuntime(mem, maxThreads, 1, 0x1111_2222_3333, 7, 70);
+  });
+  const second = claimRuntime(loser, maxThreads, 2, 0x4444_5555_6666, 8, 80);
+  return { mem, first, second };
+}
+
 function occupant(mem: AtomicMem, slot: number) {
   const w = mem.load(sAt(slot, S_STATE));
   return {
@@ -37,7 +64,10 @@ function occupant(mem: AtomicMem, slot: number) {
   };
 }
 
-describe('THR-POOL.2: two spawners racing for the same free slot', () => {
+describe.each([
+  ['generator form', race],
+  ['runtime form (transitions.generated.ts)', raceRuntime],
+])('THR-POOL.2: two spawners racing for the same free slot, %s', (_name, race) => {
   it('the loser takes the next free slot; each slot holds its own claimer, secret and parent', () => {
     const { mem, first, second } = race(2);
     expect(first).toEqual({ slot: 1, gen: 1 });
