@@ -3,23 +3,7 @@
 // rebuilt a code-point array (a 30,000-character substr loop took 26.6 s, 60,000 took 71 s).
 //   npm run build && npx tsx bench/strings.ts
 // Runs the built VM (dist/) as `gene run` does; prints ms per run and µs per call for each size.
-const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
-const { compileSource } = (await import(dist('cli/compile.js'))) as typeof import('../src/cli/compile.js');
-const { drive } = (await import(dist('hosts/driver.js'))) as typeof import('../src/hosts/driver.js');
-const { DEFAULT_LIMITS } = (await import(dist('contract/limits.js'))) as typeof import('../src/contract/limits.js');
-const { LocalHost } = (await import(dist('hosts/local-host.js'))) as typeof import('../src/hosts/local-host.js');
-const { VM } = (await import(dist('vm/vm.js'))) as typeof import('../src/vm/vm.js');
-
-async function timeGene(source: string): Promise<number> {
-  const unit = compileSource(source, 'bench.gene', { safepoints: true });
-  const host = new LocalHost(() => {});
-  const vm = new VM(host, DEFAULT_LIMITS);
-  vm.load(unit);
-  const t0 = performance.now();
-  const r = await drive(vm, vm.run(), host);
-  if (r.kind !== 'done') throw new Error(`benchmark program failed: ${JSON.stringify(r)}`);
-  return performance.now() - t0;
-}
+import { timeGene } from './built-vm.js';
 
 /** Build a string of n characters (one astral character in it when `astral`), then scan it. */
 function program(n: number, astral: boolean, method: string): string {

@@ -8,21 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Figure } from './figure.js';
 import { makeFigure } from './figure.js';
 import { median, summary } from './threads/stats.js';
-
-// The built modules, typed by their sources.
-const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
-const { compileSource } = (await import(dist('cli/compile.js'))) as typeof import('../src/cli/compile.js');
-const { drive } = (await import(dist('hosts/driver.js'))) as typeof import('../src/hosts/driver.js');
-const { DEFAULT_LIMITS } = (await import(dist('contract/limits.js'))) as typeof import('../src/contract/limits.js');
-const { LocalHost } = (await import(dist('hosts/local-host.js'))) as typeof import('../src/hosts/local-host.js');
-const { VM } = (await import(dist('vm/vm.js'))) as typeof import('../src/vm/vm.js');
-
-interface VmModules {
-  compileSource: typeof compileSource;
-  LocalHost: typeof LocalHost;
-  VM: typeof VM;
-}
-const built: VmModules = { compileSource, LocalHost, VM };
+import { timeGene, type VmModules } from './built-vm.js';
 
 /**
  * The same VM with the GENE_TRACE=vm test compiled out: a copy of dist/ whose dispatch loop lacks
@@ -44,18 +30,6 @@ async function untracedVm(): Promise<{ modules: VmModules; remove: () => void }>
     VM: ((await import(url('vm/vm.js'))) as typeof import('../src/vm/vm.js')).VM,
   };
   return { modules, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** ms to run a Gene program in a fresh VM (compiled beforehand, outside the timing). */
-async function timeGene(source: string, safepoints = true, m: VmModules = built): Promise<number> {
-  const unit = m.compileSource(source, 'bench.gene', { safepoints });
-  const host = new m.LocalHost(() => {});
-  const vm = new m.VM(host, { ...DEFAULT_LIMITS, maxCallDepth: 100000 });
-  vm.load(unit);
-  const t0 = performance.now();
-  const r = await drive(vm, vm.run(), host);
-  if (r.kind !== 'done') throw new Error('benchmark program failed');
-  return performance.now() - t0;
 }
 
 function timeJs(f: () => unknown): number {

@@ -183,11 +183,6 @@ export class SlotTable {
     }
     return -1;
   }
-  idleWorkers(): number {
-    let n = 0;
-    for (let w = 1; w < MAX_WORKERS; w++) if (this.workerState(w) === WorkerState.Idle) n++;
-    return n;
-  }
   /** Generation of the Worker at index w: bumped each time a Worker is started there. */
   gen(w: number): number {
     return Atomics.load(this.i32, wAt(w, W_GEN));
