@@ -46,6 +46,7 @@ describe('the real spec and conformance tree', () => {
       'LANG-CLASS': 'spec/language/classes.md',
       'LANG-MOD': 'spec/language/modules.md',
       'LANG-TYPE': 'spec/language/types.md',
+      'LANG-GEN': 'spec/language/generators.md',
     });
   });
 

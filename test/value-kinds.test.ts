@@ -9,7 +9,7 @@ import { decodeIn, encode } from '../src/threads/codec.js';
 import { equals } from '../src/values/equality.js';
 import { display, repr } from '../src/values/print.js';
 import {
-  GChar, GClass, GFloat, GFunction, GFuture, GGene, GInstance, GMap, GRange, GString, Namespace, NativeFn, Sym,
+  GChar, GClass, GFloat, GFunction, GFuture, GGene, GGenerator, GInstance, GMap, GRange, GString, Namespace, NativeFn, Sym,
   ThreadHandle, ThreadMessageValue, VALUE_KINDS, VOID, kindName, typeOf, type Value, type ValueKind,
 } from '../src/values/values.js';
 
@@ -39,6 +39,7 @@ const SAMPLES: Record<ValueKind, Value> = {
   VkInstance: new GInstance(cls, new Map<string, Value>([['x', 1]])),
   VkVoid: VOID,
   VkNamespace: namespaceSample(),
+  VkGenerator: new GGenerator(fn),
 };
 
 function namespaceSample(): Namespace {

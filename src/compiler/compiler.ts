@@ -422,7 +422,10 @@ export class Compiler implements FormCompiler {
     const params = rest[0];
     if (!Array.isArray(params)) this.fail('fn argument list must be an array, e.g. [a b]', g);
     const isAsync = g.props.get('async') === true;
-    const { returnType, body } = splitReturnType(rest.slice(1));
+    const split = splitReturnType(rest.slice(1));
+    const { returnType } = split;
+    // LANG-GEN.1: `fn name*` returns a generator over its body (a closure of the call's locals).
+    const body = name !== undefined && name.length > 1 && name.endsWith('*') ? [generatorBody(split.body, g)] : split.body;
     // Declare the name first so the body can call itself.
     const ref = name !== undefined && !isPath ? fn.declare(name) : undefined;
     const unit = this.compileFunction(name ?? '<anonymous>', params, body, g.loc ?? fn.loc, isAsync, false, returnType);
@@ -482,4 +485,10 @@ export function compileModuleFile(file: string, options: CompileOptions = DEFAUL
     throw new ModuleFileError(source.error);
   }
   return new Compiler(file, options).compileModule(readAll(source.text, file));
+}
+
+/** `(__generator (fn [] body…))`: the body of a generator function (generators.md). */
+function generatorBody(body: readonly Value[], at: GGene): Value {
+  const closure = new GGene(new Sym('fn', at.loc), new Map(), [[], ...body], at.loc);
+  return new GGene(new Sym('__generator', at.loc), new Map(), [closure], at.loc);
 }

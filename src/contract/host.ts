@@ -3,6 +3,7 @@
 // VMHost. Thread 0's host lives in the CLI process; each worker's host lives in its Worker.
 // Both interfaces are in one file because each mentions the other.
 import type {
+  GGenerator,
   CodeUnit, GFuture, Namespace, NativeRequest, NativeResult, SpawnSpec, ThreadHandle, ThreadMessageValue, Value, Wait,
 } from '../values/values.js';
 
@@ -31,6 +32,8 @@ export interface NativeContext {
   currentNamespace(): Namespace;
   /** The Gene stack, as text, where the error caught last was thrown (THR-ERR.1 `trace`). */
   readonly lastThrowTrace: string;
+  /** generators.md: run a generator's body to its next `yield`: the yielded value, or undefined when it ended. */
+  generatorStep(g: GGenerator): Value | undefined;
 }
 
 

@@ -25,6 +25,7 @@ export const BUILTIN_CLASSES = {
   Thread: cls('Thread'),
   ThreadMessage: cls('ThreadMessage'),
   Namespace: cls('Namespace'),
+  Generator: cls('Generator'),
 } as const;
 
 /** The class of a non-instance value, for `catch Name` and `is`. */
@@ -51,6 +52,7 @@ const CLASS_OF_KIND: Record<ValueKind, (v: Value) => GClass | null> = {
   VkInstance: (v) => (v as GInstance).cls,
   VkVoid: () => null,
   VkNamespace: () => BUILTIN_CLASSES.Namespace,
+  VkGenerator: () => BUILTIN_CLASSES.Generator,
 };
 
 export function classOfValue(v: Value): GClass | null {

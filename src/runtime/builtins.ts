@@ -1,5 +1,6 @@
 // Global builtins (gene-core §6) and the `gene/…` and `time/…` namespaces, installed into each
 // VM's builtins namespace. Operators are bound names too (gene-core §3.1).
+import { makeGenerator, NOT_FOUND, yieldValue } from './generators.js';
 import type { NativeContext } from '../contract/host.js';
 import { add, compare, div, mod, mul, neg, sub } from '../ops/arith.js';
 import { allClasses, BUILTIN_CLASSES } from '../ops/classes.js';
@@ -151,6 +152,9 @@ function installTimeAndThreads(vm: NativeContext, def: Define): ThreadFunctions 
   };
   def('send_expect_reply', sendExpectReply);
   ns.define('thread', vm.host.currentThread());
+  def('yield', yieldValue); // generators.md
+  def('__generator', makeGenerator);
+  ns.define('not_found', NOT_FOUND);
   ns.define('__is_main__', true); // modules.md#is-main: an imported module shadows it with false
   ns.define('main_thread', vm.host.mainThread());
   vm.dollar.set('thread', vm.host.currentThread());

@@ -9,6 +9,7 @@ import {
 } from '../ops/strings.js';
 import { settleFuture } from './futures.js';
 import { FLOAT_METHODS, INT_METHODS, STRING_TO } from './number-methods.js';
+import { GENERATOR_METHODS } from './generators.js';
 import { preludeFunction } from './prelude.js';
 import {
   GChar, GClass, GFunction, GFuture, GInstance, GMap, GString, NativeFn, Sym, ThreadHandle, ThreadMessageValue, Value,
@@ -159,6 +160,7 @@ const TABLES: Record<string, Table> = {
   VkMap: MAP,
   VkString: STRING,
   VkInt: INT_METHODS,
+  VkGenerator: GENERATOR_METHODS,
   VkFloat: FLOAT_METHODS,
   VkFuture: FUTURE,
   VkThreadMessage: MESSAGE,

@@ -29,6 +29,7 @@ export type Value =
   | GInstance
   | GClass
   | Namespace
+  | GGenerator
   | VoidValue;
 
 export const INT_MAX = 140737488355327; // 2^47 - 1 (gene-core §1.2)
@@ -218,6 +219,21 @@ export class ThreadHandle {
   ) {}
 }
 
+/**
+ * A generator (spec/language/generators.md): what calling a `fn name*` gives. `.next` runs its
+ * body — on a VM of its own (vm/generators.ts) — to the next `yield`.
+ */
+export class GGenerator {
+  /** The VM running the body once started; null before and after. */
+  runner: unknown = null;
+  done = false;
+  /** What the body's last `(yield v)` gave, until `.next` takes it. */
+  yielded: Value | undefined = undefined;
+  /** A value `.has_next` ran ahead to, not yet taken by `.next`. */
+  peeked: Value | undefined = undefined;
+  constructor(readonly body: GFunction) {}
+}
+
 export class ThreadMessageValue {
   replied = false;
   handled = false;
@@ -316,7 +332,8 @@ export const VALUE_KINDS = {
   VkClass: 'Class',
   VkInstance: 'Instance', // typeof an instance is its class's name (GeneException for errors)
   VkVoid: 'VkVoid',
-  VkNamespace: 'Namespace', // [rule] upstream's typeof says VkNamespace (modules.md#LANG-MOD.5)
+  VkNamespace: 'Namespace',
+  VkGenerator: 'Generator', // [rule] upstream's typeof says VkNamespace (modules.md#LANG-MOD.5)
 } as const;
 
 export type ValueKind = keyof typeof VALUE_KINDS;
@@ -346,6 +363,7 @@ export function kindName(v: Value): ValueKind | 'VkUnknown' {
   if (v instanceof GClass) return 'VkClass';
   if (v instanceof GInstance) return 'VkInstance';
   if (v instanceof Namespace) return 'VkNamespace';
+  if (v instanceof GGenerator) return 'VkGenerator';
   return 'VkUnknown';
 }
 

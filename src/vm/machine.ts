@@ -4,10 +4,10 @@
 // The dispatch loop (dispatch.ts) and unwinding (unwind.ts) work on a Machine; the VM (vm.ts)
 // adds the entry points hosts call.
 import type { CodeUnit } from '../values/values.js';
-import { GeneThrow, geneError, kindOf, messageOf } from '../values/errors.js';
+import { GeneThrow, InternalError, geneError, kindOf, messageOf } from '../values/errors.js';
 import { lookupMethod } from '../runtime/methods.js';
 import { installBuiltins } from '../runtime/builtins.js';
-import { GFunction, GFuture, GInstance, Loc, Namespace, NativeFn, NativeRequest, Value, kindName, str, type NativeResult } from '../values/values.js';
+import { GFunction, GFuture, GGenerator, GInstance, Loc, Namespace, NativeFn, NativeRequest, Value, kindName, str, type NativeResult } from '../values/values.js';
 import { ActiveException, Frame, FrameMode, Handler, RunResult, Wait } from './frame.js';
 import type { NativeContext, VMHost } from '../contract/host.js';
 import { DEFAULT_LIMITS, type Limits } from '../contract/limits.js';
@@ -103,6 +103,11 @@ export class Machine implements NativeContext {
   /** Queue a callback to run at the next safepoint or while idle. */
   scheduleCallback(fn: Value, args: Value[]): void {
     this.pendingCallbacks.push({ fn, args });
+  }
+
+  /** generators.md: only a VM (vm.ts) can start another VM for a generator's body. */
+  generatorStep(_g: GGenerator): Value | undefined {
+    throw new InternalError('generators run on a VM');
   }
 
   /** The module namespace of the running function (the program's module when idle). */

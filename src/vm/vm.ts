@@ -1,7 +1,8 @@
 // The VM (DESIGN §1): a Machine plus the entry points a host calls to start, resume and reset
 // it. Everything else a host may do with a VM is a method here, never a field write.
 import { GeneThrow } from '../values/errors.js';
-import type { ThreadHandle, Value } from '../values/values.js';
+import type { GFunction, GGenerator, ThreadHandle, Value } from '../values/values.js';
+import { stepGenerator } from './generators.js';
 import { execute } from './dispatch.js';
 import { FrameMode, type RunResult } from './frame.js';
 import { Machine } from './machine.js';
@@ -58,6 +59,20 @@ export class VM extends Machine {
     const frames = this.depth;
     const handlers = this.handlers.length;
     return this.reset() ? `frames ${frames}, handlers ${handlers}` : null;
+  }
+
+  /** Run a function of no arguments as this VM's program (a generator's body, LANG-GEN.2). */
+  runFunction(fn: GFunction): RunResult {
+    this.stack[0] = fn;
+    this.sp = 1;
+    this.pushFrame(fn, 1, 0, FrameMode.Boundary);
+    this.sp = 1 + fn.unit.nlocals;
+    return this.run();
+  }
+
+  /** generators.md: run `g`'s body, on a VM of its own, to its next yield (LANG-GEN.2). */
+  override generatorStep(g: GGenerator): Value | undefined {
+    return stepGenerator(g, () => new VM(this.host, this.limits));
   }
 
   private execute(): RunResult {
