@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCaseText } from '../src/conformance/case-file.js';
 import { cli } from './conformance-cli.js';
-import { addMissingTags, codeOnly, FEATURE_USES, lintCase, lintCases, usedFeatures } from '../src/conformance/feature-lint.js';
+import { addMissingTags, codeOnly, FEATURE_USES, lintCase, lintCases, removeUnusedTags, usedFeatures } from '../src/conformance/feature-lint.js';
 import { loadFeatureRegistry } from '../src/conformance/features.js';
 import { packageDefaults } from '../src/conformance/package-root.js';
 import { loadSuite } from '../src/conformance/suite.js';
@@ -74,6 +74,30 @@ describe('lint problems', () => {
     expect(lintCase(caseOf(ok), ok)).toEqual([]);
   });
 
+  it('names an API tag the case carries but never uses, since it would exclude the case for nothing', () => {
+    const text = '## id: x\n## features: threads join recv\n(var t (spawn 1))\n(t .join)\n';
+    const problems = lintCase(caseOf(text), text);
+    expect(problems.map((p) => [p.line, p.unusedTag, p.message])).toEqual([
+      [2, 'recv', '"## features:" carries "recv" but the case never uses (recv …), so a host lacking it would skip the case for nothing: remove "recv"'],
+    ]);
+  });
+
+  it('lets area tags (threads, messaging, async) stand without their syntax', () => {
+    const text = '## features: threads messaging async recv timeouts\n(println (recv ^timeout 10))\n';
+    expect(lintCase(caseOf(text), text)).toEqual([]);
+  });
+
+  it('an unused flag tag is named too', () => {
+    const text = '## features: threads flag-max-threads\n(spawn 1)\n';
+    expect(lintCase(caseOf(text), text).map((p) => p.unusedTag)).toEqual(['flag-max-threads']);
+  });
+
+  it('--fix removes unused tags from every features line, dropping a line left empty', () => {
+    expect(removeUnusedTags('## features: threads recv join\n(x)', ['recv'])).toBe('## features: threads join\n(x)');
+    expect(removeUnusedTags('## features: threads\n## features: recv\n(x)', ['recv'])).toBe('## features: threads\n(x)');
+    expect(removeUnusedTags('## features: threads\n(x)', [])).toBe('## features: threads\n(x)');
+  });
+
   it('--fix adds the tags to the features line, or a new line', () => {
     expect(addMissingTags('## features: threads\n(x)', ['join'])).toBe('## features: threads join\n(x)');
     expect(addMissingTags('## id: a\n(x)', ['join', 'recv'])).toBe('## id: a\n## features: join recv\n(x)');
@@ -84,13 +108,15 @@ describe('lint problems', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'features.txt'), readFileSync(packageDefaults(ROOT).features, 'utf8'));
     const file = join(dir, 'a.gene');
-    writeFileSync(file, '## id: a\n## features: threads\n(var t (spawn (keep_alive)))\n(t .terminate)\n# Expected: x\n');
+    writeFileSync(file, '## id: a\n## features: threads join\n(var t (spawn (keep_alive)))\n(t .terminate)\n# Expected: x\n');
     const before = await cli(dir, '--lint');
     expect(before.status).toBe(1);
     expect(before.stderr).toContain('a.gene:3: uses (keep_alive …)');
     expect(before.stderr).toContain('add "terminate" to "## features:"');
+    expect(before.stderr).toContain('a.gene:2: "## features:" carries "join" but the case never uses .join');
     expect((await cli(dir, '--lint', '--fix')).status).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('## features: threads terminate keep-alive\n');
+    expect(readFileSync(file, 'utf8')).not.toContain('join');
     expect((await cli(dir, '--lint')).status).toBe(0);
   });
 });

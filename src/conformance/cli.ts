@@ -183,16 +183,16 @@ function chooseLimits(options: ConformanceOptions, defaultFile: string, io: Cons
   return {};
 }
 
-/** `--lint [--fix]`: every case's tags against the features its text uses. */
+/** `--lint [--fix]`: every case's tags against the features its text uses (none missing, none unused). */
 function lint(cases: readonly ConformanceCase[], fix: boolean, io: ConsoleIO): number {
   const { problems, fixed } = lintCases(cases, { fix });
-  for (const file of fixed) io.stderr.write(`gene conformance: added missing feature tags to ${displayPath(file)}\n`);
+  for (const file of fixed) io.stderr.write(`gene conformance: fixed the feature tags of ${displayPath(file)}\n`);
   for (const p of problems) io.stderr.write(`${displayPath(p.file)}:${p.line}: ${p.message}\n`);
   if (problems.length > 0) {
     io.stderr.write(`gene conformance --lint: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${cases.length} cases\n`);
     return EXIT_FAILURES;
   }
-  io.stdout.write(`lint ok: ${cases.length} cases, every used feature tagged\n`);
+  io.stdout.write(`lint ok: ${cases.length} cases, every used feature tagged, no unused API tag\n`);
   return EXIT_OK;
 }
 

@@ -17,11 +17,16 @@ export interface FeatureUse {
   arg?: RegExp;
   /** Matched against the `## error:` kind. */
   errorKind?: RegExp;
+  /**
+   * The tag also names an area (`threads`, `messaging`, `async`), so a case may carry it without
+   * the syntax: a deadlock on `recv` is about messaging. Every other tag is carried only when used.
+   */
+  area?: true;
 }
 
 /** The closed list. Every tag here is in conformance/features.txt. */
 export const FEATURE_USES: readonly FeatureUse[] = [
-  { tag: 'threads', what: '(spawn …)', code: /\(spawn(?:_return)?[\s)]/ },
+  { tag: 'threads', what: '(spawn …)', code: /\(spawn(?:_return)?[\s)]/, area: true },
   { tag: 'spawn-return', what: '(spawn_return …) or ^return', code: /\(spawn_return[\s)]|\^\^return\b|\^return\b/ },
   { tag: 'spawn-args', what: '(spawn ^args …)', code: /\^args\b/ },
   { tag: 'join', what: '.join', code: /\.join\b/ },
@@ -32,13 +37,13 @@ export const FEATURE_USES: readonly FeatureUse[] = [
   { tag: 'thread-parent', what: '.parent', code: /\.parent\b/ },
   { tag: 'thread-alive', what: '.alive', code: /\.alive\b/ },
   { tag: 'thread-vars', what: '$thread or $main_thread', code: /\$(?:main_)?thread\b/ },
-  { tag: 'messaging', what: '.send, .send_expect_reply, .on_message or .reply', code: /\.(?:send|send_expect_reply|on_message|reply)\b/ },
+  { tag: 'messaging', what: '.send, .send_expect_reply, .on_message or .reply', code: /\.(?:send|send_expect_reply|on_message|reply)\b/, area: true },
   { tag: 'message-sender', what: '(m .sender)', code: /\.sender\b/ },
   { tag: 'mark-handled', what: '(m .mark_handled)', code: /\.mark_handled\b/ },
   { tag: 'timeouts', what: '^timeout', code: /\^timeout\b/ },
   { tag: 'timers', what: 'sleep_async', code: /\bsleep_async\b/ },
   { tag: 'future-callbacks', what: '.on_success or .on_failure', code: /\.on_(?:success|failure)\b/ },
-  { tag: 'async', what: '(await …) or (async …)', code: /\((?:await|async)[\s)]/ },
+  { tag: 'async', what: '(await …) or (async …)', code: /\((?:await|async)[\s)]/, area: true },
   { tag: 'error-kinds', what: 'an error kind ($ex/kind, catch Kind or ## error: Kind)', code: /\$ex\/kind\b|\bcatch\s+(?!\*)(?!GeneException\b)[A-Z][A-Za-z]*/, errorKind: /^(?!GeneException$)/ },
   { tag: 'flag-max-threads', what: '# Args: --max-threads', arg: /^--max-threads(?:=|$)/ },
   { tag: 'flag-channel-capacity', what: '# Args: --channel-capacity', arg: /^--channel-capacity(?:=|$)/ },
@@ -115,6 +120,8 @@ export interface FeatureProblem {
   message: string;
   /** The tag to add, when the fix is adding one. */
   missingTag?: string;
+  /** The tag to remove, when the case carries it but never uses it. */
+  unusedTag?: string;
 }
 
 function lineOf(text: string, offset: number): number {
@@ -154,27 +161,42 @@ function maxThreadsArg(args: readonly string[]): number | undefined {
 
 /** Problems with one case's tags and requirements; `text` is the file's text. */
 export function lintCase(c: ConformanceCase, text: string): FeatureProblem[] {
-  const problems: FeatureProblem[] = [];
+  const used = usedFeatures(c, text);
+  return [...missingTagProblems(c, used), ...unusedTagProblems(c, used), ...maxThreadsProblems(c, text)];
+}
+
+/** A feature the text uses but the header lacks: a host without it would run the case and fail. */
+function missingTagProblems(c: ConformanceCase, used: ReadonlyMap<string, { what: string; line: number }>): FeatureProblem[] {
   const headerLine = c.featuresLine ?? 1;
-  for (const [tag, use] of usedFeatures(c, text)) {
-    if (c.features.includes(tag)) continue;
-    problems.push({
+  return [...used]
+    .filter(([tag]) => !c.features.includes(tag))
+    .map(([tag, use]) => ({
       file: c.file,
       line: use.line,
       missingTag: tag,
       message: `uses ${use.what} but its "## features:" (line ${headerLine}) lacks "${tag}": add "${tag}" to "## features:"`,
-    });
-  }
-  // Host contract §8: a case that asks for N threads must say it needs them.
+    }));
+}
+
+/** An API or flag tag the text never uses: a host lacking it would silently skip the case. */
+function unusedTagProblems(c: ConformanceCase, used: ReadonlyMap<string, unknown>): FeatureProblem[] {
+  const headerLine = c.featuresLine ?? 1;
+  return FEATURE_USES.filter((use) => !use.area && c.features.includes(use.tag) && !used.has(use.tag)).map((use) => ({
+    file: c.file,
+    line: headerLine,
+    unusedTag: use.tag,
+    message: `"## features:" carries "${use.tag}" but the case never uses ${use.what}, so a host lacking it would skip the case for nothing: remove "${use.tag}"`,
+  }));
+}
+
+/** Host contract §8: a case that asks for N threads must say it needs them. */
+function maxThreadsProblems(c: ConformanceCase, text: string): FeatureProblem[] {
   const n = maxThreadsArg(c.args);
-  if (n !== undefined) {
-    const argLine = text.split(/\r?\n/).findIndex((l) => l.startsWith('# Args:') && l.includes('--max-threads')) + 1;
-    const declared = c.requires.some((r) => r.name === 'max_threads' && r.kind === 'compare' && (r.op === '>=' || r.op === '>') && r.value >= (r.op === '>' ? n - 1 : n));
-    if (!declared) {
-      problems.push({ file: c.file, line: argLine, message: `passes --max-threads ${n} but lacks "## requires: max_threads>=${n}": add that line` });
-    }
-  }
-  return problems;
+  if (n === undefined) return [];
+  const argLine = text.split(/\r?\n/).findIndex((l) => l.startsWith('# Args:') && l.includes('--max-threads')) + 1;
+  const declared = c.requires.some((r) => r.name === 'max_threads' && r.kind === 'compare' && (r.op === '>=' || r.op === '>') && r.value >= (r.op === '>' ? n - 1 : n));
+  if (declared) return [];
+  return [{ file: c.file, line: argLine, message: `passes --max-threads ${n} but lacks "## requires: max_threads>=${n}": add that line` }];
 }
 
 /** Adds the missing tags to the first `## features:` line (or a new one after the header). */
@@ -194,7 +216,19 @@ export function addMissingTags(text: string, tags: readonly string[]): string {
   return lines.join('\n');
 }
 
-/** Lints every case; with `fix`, first adds the missing tags to the files. */
+/** Removes the given tags from every `## features:` line (the line goes if nothing is left). */
+export function removeUnusedTags(text: string, tags: readonly string[]): string {
+  if (tags.length === 0) return text;
+  const lines = text.split('\n').flatMap((line) => {
+    const m = /^## features:(.*)$/.exec(line);
+    if (!m) return [line];
+    const kept = m[1]!.trim().split(/\s+/).filter((t) => t !== '' && !tags.includes(t));
+    return kept.length > 0 ? [`## features: ${kept.join(' ')}`] : [];
+  });
+  return lines.join('\n');
+}
+
+/** Lints every case; with `fix`, first adds the missing tags to the files and removes unused ones. */
 export function lintCases(cases: readonly ConformanceCase[], options: { fix: boolean }): { problems: FeatureProblem[]; fixed: string[] } {
   const problems: FeatureProblem[] = [];
   const fixed: string[] = [];
@@ -202,11 +236,12 @@ export function lintCases(cases: readonly ConformanceCase[], options: { fix: boo
     let text = readFileSync(c.file, 'utf8');
     let found = lintCase(c, text);
     const missing = found.flatMap((p) => (p.missingTag ? [p.missingTag] : []));
-    if (options.fix && missing.length > 0) {
-      text = addMissingTags(text, missing);
+    const unused = found.flatMap((p) => (p.unusedTag ? [p.unusedTag] : []));
+    if (options.fix && missing.length + unused.length > 0) {
+      text = removeUnusedTags(addMissingTags(text, missing), unused);
       writeFileSync(c.file, text);
       fixed.push(c.file);
-      found = found.filter((p) => p.missingTag === undefined);
+      found = found.filter((p) => p.missingTag === undefined && p.unusedTag === undefined);
     }
     problems.push(...found);
   }
