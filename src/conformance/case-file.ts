@@ -50,79 +50,90 @@ export function defaultCaseId(relPath: string): string {
   return relPath.replace(/\.gene$/, '');
 }
 
-/** Parses a case file's text. Throws SuiteError (naming file and line) on malformed metadata. */
-export function parseCaseText(text: string, file: string, relPath: string): ConformanceCase {
-  const seen = new Map<HeaderKey, number>();
-  const header: Partial<Record<HeaderKey, string[]>> = {};
-  const args: string[] = [];
-  let expected: string[] | undefined;
-  let exitCode: number | undefined;
-  let featuresLine: number | undefined;
+/** What the comment lines of a case file say, before the header values are checked. */
+interface RawCase {
+  /** Header key → line of its first occurrence. */
+  seen: Map<HeaderKey, number>;
+  header: Partial<Record<HeaderKey, string[]>>;
+  args: string[];
+  expected?: string[];
+  exitCode?: number;
+}
 
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, index) => {
-    const lineNo = index + 1;
+/** Reads the metadata lines (`## key:`, `# Expected:`, `# Args:`, `# ExitCode:`); code lines are left alone. */
+function readMetadataLines(text: string, file: string): RawCase {
+  const raw: RawCase = { seen: new Map(), header: {}, args: [] };
+  text.split(/\r?\n/).forEach((line, index) => {
     const fail = (detail: string): never => {
-      throw new SuiteError(file, detail, lineNo);
+      throw new SuiteError(file, detail, index + 1);
     };
     if (line.startsWith('## ')) {
-      const m = /^## ([a-z][a-z-]*):(.*)$/.exec(line);
-      if (!m) fail(`malformed metadata line (want "## key: value"): ${line}`);
-      const key = m![1] as HeaderKey;
-      if (!HEADER_KEYS.includes(key)) fail(`unknown metadata key "${key}" (known: ${HEADER_KEYS.join(', ')})`);
-      if (seen.has(key) && !REPEATABLE.has(key)) fail(`"## ${key}:" given twice (first on line ${seen.get(key)})`);
-      if (!seen.has(key)) seen.set(key, lineNo);
-      if (key === 'features' && featuresLine === undefined) featuresLine = lineNo;
-      (header[key] ??= []).push(m![2]!.trim());
+      readHeaderLine(raw, line, index + 1, fail);
     } else if (line.startsWith('# Expected:')) {
-      (expected ??= []).push(line.slice('# Expected:'.length).replace(/^ /, ''));
+      (raw.expected ??= []).push(line.slice('# Expected:'.length).replace(/^ /, ''));
     } else if (line.startsWith('# Args:')) {
       try {
-        args.push(...splitShellWords(line.slice('# Args:'.length)));
+        raw.args.push(...splitShellWords(line.slice('# Args:'.length)));
       } catch (e) {
         fail(`bad # Args: line: ${(e as Error).message}`);
       }
     } else if (line.startsWith('# ExitCode:')) {
       const value = line.slice('# ExitCode:'.length).trim();
-      if (exitCode !== undefined) fail('"# ExitCode:" given twice');
+      if (raw.exitCode !== undefined) fail('"# ExitCode:" given twice');
       if (!/^\d+$/.test(value) || Number(value) > 255) fail(`"# ExitCode:" wants an integer 0..255, got "${value}"`);
-      exitCode = Number(value);
+      raw.exitCode = Number(value);
     }
   });
+  return raw;
+}
 
-  const one = (key: HeaderKey): string | undefined => header[key]?.[0];
+/** One `## key: value` line: a known key, given once unless it accumulates. */
+function readHeaderLine(raw: RawCase, line: string, lineNo: number, fail: (detail: string) => never): void {
+  const m = /^## ([a-z][a-z-]*):(.*)$/.exec(line);
+  if (!m) fail(`malformed metadata line (want "## key: value"): ${line}`);
+  const key = m![1] as HeaderKey;
+  if (!HEADER_KEYS.includes(key)) fail(`unknown metadata key "${key}" (known: ${HEADER_KEYS.join(', ')})`);
+  if (raw.seen.has(key) && !REPEATABLE.has(key)) fail(`"## ${key}:" given twice (first on line ${raw.seen.get(key)})`);
+  if (!raw.seen.has(key)) raw.seen.set(key, lineNo);
+  (raw.header[key] ??= []).push(m![2]!.trim());
+}
+
+/** A one-word header value that must be one of `allowed`; `fallback` when the key is absent. */
+function oneOf<T extends string>(raw: RawCase, file: string, key: HeaderKey, allowed: readonly T[], fallback: T): T {
+  const value = raw.header[key]?.[0] ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new SuiteError(file, `"## ${key}:" must be ${allowed.join(' or ')}, got "${value}"`, raw.seen.get(key));
+  }
+  return value as T;
+}
+
+/** Parses a case file's text. Throws SuiteError (naming file and line) on malformed metadata. */
+export function parseCaseText(text: string, file: string, relPath: string): ConformanceCase {
+  const raw = readMetadataLines(text, file);
+  const { header, seen } = raw;
   const words = (key: HeaderKey): string[] => (header[key] ?? []).flatMap((v) => v.split(/\s+/).filter(Boolean));
-  const lineOf = (key: HeaderKey): number | undefined => seen.get(key);
 
-  const id = one('id') ?? defaultCaseId(relPath);
-  if (!CASE_ID.test(id)) throw new SuiteError(file, `case id "${id}" must be non-empty, without spaces or "#"`, lineOf('id'));
+  const id = header.id?.[0] ?? defaultCaseId(relPath);
+  if (!CASE_ID.test(id)) throw new SuiteError(file, `case id "${id}" must be non-empty, without spaces or "#"`, seen.get('id'));
+  const timeout = oneOf(raw, file, 'timeout', ['short', 'long'], 'short');
 
-  const timeout = one('timeout') ?? 'short';
-  if (timeout !== 'short' && timeout !== 'long') {
-    throw new SuiteError(file, `"## timeout:" must be short or long, got "${timeout}"`, lineOf('timeout'));
-  }
-
-  const error = one('error');
+  const error = header.error?.[0];
   if (error !== undefined && !ERROR_KIND.test(error)) {
-    throw new SuiteError(file, `"## error:" wants one error kind name (e.g. TypeError), got "${error}"`, lineOf('error'));
+    throw new SuiteError(file, `"## error:" wants one error kind name (e.g. TypeError), got "${error}"`, seen.get('error'));
   }
-
-  const runInThread = one('run-in-thread') ?? 'no';
-  if (runInThread !== 'yes' && runInThread !== 'no') {
-    throw new SuiteError(file, `"## run-in-thread:" must be yes or no, got "${runInThread}"`, lineOf('run-in-thread'));
-  }
+  const runInThread = oneOf(raw, file, 'run-in-thread', ['yes', 'no'], 'no') === 'yes';
 
   let requires: Requirement[] = [];
   try {
     requires = parseRequires((header.requires ?? []).join(' '));
   } catch (e) {
-    throw new SuiteError(file, `bad "## requires:": ${(e as Error).message}`, lineOf('requires'));
+    throw new SuiteError(file, `bad "## requires:": ${(e as Error).message}`, seen.get('requires'));
   }
 
   const fixtures = words('fixtures');
   for (const f of fixtures) {
     if (f.startsWith('/') || f.split('/').includes('..')) {
-      throw new SuiteError(file, `"## fixtures:" names paths inside the case's folder, got "${f}"`, lineOf('fixtures'));
+      throw new SuiteError(file, `"## fixtures:" names paths inside the case's folder, got "${f}"`, seen.get('fixtures'));
     }
   }
 
@@ -134,14 +145,14 @@ export function parseCaseText(text: string, file: string, relPath: string): Conf
     spec: words('spec'),
     description: (header.description ?? []).join(' '),
     features: [...new Set(words('features'))],
-    featuresLine,
+    featuresLine: seen.get('features'),
     timeout,
     error,
     requires,
-    runInThread: runInThread === 'yes',
-    args,
-    exitCode: exitCode ?? (error !== undefined ? 1 : 0),
-    expected,
+    runInThread,
+    args: raw.args,
+    exitCode: raw.exitCode ?? (error !== undefined ? 1 : 0),
+    expected: raw.expected,
     hasHeader: seen.size > 0,
   };
 }

@@ -10,10 +10,10 @@ import { REPORT_COMMANDS, runReportCommand } from './commands.js';
 import { killLiveGroups } from './exec.js';
 import { lintCases } from './feature-lint.js';
 import { displayPath } from './report-paths.js';
-import { loadExpectations, unusedExpectations } from './expectations.js';
+import { loadExpectations, unusedExpectations, type Expectations } from './expectations.js';
 import { loadLimits, type LimitsRecord } from './limits.js';
 import { parseOptions, USAGE, type ConformanceOptions } from './options.js';
-import { packageDefaults, resolveImplCommand } from './package-root.js';
+import { packageDefaults, resolveImplCommand, type PackageDefaults } from './package-root.js';
 import { createProgress, type ProgressMode, type TextSink } from './progress.js';
 import { humanReport, summaryLine } from './report-human.js';
 import { jsonReport } from './report-json.js';
@@ -24,7 +24,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES, runSuite, selectCases } from './runner.js';
 import { collectMeta } from './run-meta.js';
 import { saveFailed } from './save-failed.js';
 import { formatChanges, updateExpectations, writeExpectations } from './update-expectations.js';
-import { isKnownFeature, loadSuite } from './suite.js';
+import { isKnownFeature, loadSuite, type Suite } from './suite.js';
 
 export interface ConsoleIO {
   stdout: TextSink;
@@ -84,14 +84,7 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     return EXIT_OK;
   }
   const defaults = packageDefaults();
-  const suite = loadSuite(options.paths.length > 0 ? options.paths : [defaults.cases], defaults.features);
-  for (const tag of [...options.features, ...options.excludeFeatures]) {
-    if (!isKnownFeature(suite, tag)) throw new UsageError(`unknown feature tag "${tag}" in --features/--exclude-features`);
-  }
-  const known = new Set(suite.cases.map((c) => c.id));
-  const unknownIds = options.ids.filter((id) => !known.has(id));
-  if (unknownIds.length > 0) throw new UsageError(`no case has the id ${unknownIds.map((id) => `"${id}"`).join(', ')} (--id/--ids-from match exactly; see --list)`);
-  const cases = selectCases(suite.cases, options);
+  const { suite, cases } = selectFromSuite(options, defaults);
   if (options.lint) return lint(cases, options.fix, io);
   if (cases.length === 0 && !options.allowEmpty) {
     throw new UsageError('no cases selected (check --filter/--id/--features/--shard; --allow-empty accepts an empty run)');
@@ -107,10 +100,43 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
   for (const stale of unusedExpectations(expectations, suite.cases.map((c) => c.id))) {
     io.stderr.write(`gene conformance: warning: ${expectations!.file}:${stale.line}: no case matches "${stale.pattern}"\n`);
   }
-  const limits = chooseLimits(options, defaults.limits, io);
+  const report = await runSelected(cases, { options, argv, defaults, expectations, limits: chooseLimits(options, defaults.limits, io), io });
+  writeReport(report, options, io);
+  if (options.updateExpectations !== undefined) {
+    const oldText = expectationsFile !== undefined ? readFileSync(expectationsFile, 'utf8') : '';
+    rewriteExpectations(options.updateExpectations, oldText, report, suite.cases, io);
+    // The file now describes this run; the run's own failures were what it was for.
+    return EXIT_OK;
+  }
+  return report.summary.failing > 0 ? EXIT_FAILURES : EXIT_OK;
+}
+
+/** The suite the paths name, and the cases the options select from it; unknown tags or ids are usage errors. */
+function selectFromSuite(options: ConformanceOptions, defaults: PackageDefaults): { suite: Suite; cases: ConformanceCase[] } {
+  const suite = loadSuite(options.paths.length > 0 ? options.paths : [defaults.cases], defaults.features);
+  for (const tag of [...options.features, ...options.excludeFeatures]) {
+    if (!isKnownFeature(suite, tag)) throw new UsageError(`unknown feature tag "${tag}" in --features/--exclude-features`);
+  }
+  const known = new Set(suite.cases.map((c) => c.id));
+  const unknownIds = options.ids.filter((id) => !known.has(id));
+  if (unknownIds.length > 0) throw new UsageError(`no case has the id ${unknownIds.map((id) => `"${id}"`).join(', ')} (--id/--ids-from match exactly; see --list)`);
+  return { suite, cases: selectCases(suite.cases, options) };
+}
+
+interface RunContext {
+  options: ConformanceOptions;
+  argv: readonly string[];
+  defaults: PackageDefaults;
+  expectations: Expectations | undefined;
+  limits: LimitsRecord;
+  io: ConsoleIO;
+}
+
+/** Runs the cases in a temporary folder removed afterwards (also on Ctrl-C); the report carries the run's metadata. */
+async function runSelected(cases: readonly ConformanceCase[], context: RunContext): Promise<RunReport> {
+  const { options, defaults, io } = context;
   const implText = options.impl ?? defaults.implText;
   const implWords = options.impl !== undefined ? resolveImplCommand(options.impl) : defaults.implWords;
-
   const tempDir = mkdtempSync(join(tmpdir(), 'gene-conformance-'));
   const progress = createProgress(io.stderr, progressMode(options, io), options.allowUnexpectedPass);
   const removeHandlers = installInterruptHandlers(tempDir);
@@ -123,8 +149,8 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
       cases,
       jobs: options.jobs,
       timeoutScale: options.timeoutScale,
-      expectations,
-      limits,
+      expectations: context.expectations,
+      limits: context.limits,
       allowUnexpectedPass: options.allowUnexpectedPass,
       maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
       repeat: options.repeat,
@@ -137,8 +163,12 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     removeHandlers();
     rmSync(tempDir, { recursive: true, force: true });
   }
-  report.meta = collectMeta({ root: defaults.root, impl: implText, implWords, options: argv, startedAt, endedAt: new Date() });
+  report.meta = collectMeta({ root: defaults.root, impl: implText, implWords, options: context.argv, startedAt, endedAt: new Date() });
+  return report;
+}
 
+/** The report to --output (counts still to the log) or stdout, then the --save-failed folders. */
+function writeReport(report: RunReport, options: ConformanceOptions, io: ConsoleIO): void {
   const text = renderReport(report, options);
   if (options.output !== undefined) {
     try {
@@ -147,7 +177,6 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     } catch (e) {
       throw new UsageError(`cannot write report ${options.output}: ${(e as Error).message}`);
     }
-    // The report went to a file; the counts still go to the log.
     io.stderr.write(`${summaryLine(report)}\n`);
   } else {
     io.stdout.write(text);
@@ -156,17 +185,14 @@ async function run(argv: readonly string[], io: ConsoleIO): Promise<number> {
     const folders = saveFailed(report, options.saveFailed);
     if (folders.length > 0) io.stderr.write(`gene conformance: ${folders.length} repro folder(s) in ${options.saveFailed}\n`);
   }
-  if (options.updateExpectations !== undefined) {
-    const file = options.updateExpectations;
-    const oldText = expectationsFile !== undefined ? readFileSync(expectationsFile, 'utf8') : '';
-    const today = new Date().toISOString().slice(0, 10);
-    const changes = updateExpectations(oldText, file, report, suite.cases.map((c) => c.id), today);
-    writeExpectations(file, changes.text);
-    io.stderr.write(formatChanges(file, changes));
-    // The file now describes this run; the run's own failures were what it was for.
-    return EXIT_OK;
-  }
-  return report.summary.failing > 0 ? EXIT_FAILURES : EXIT_OK;
+}
+
+/** --update-expectations FILE: FILE rewritten from this run, the changes printed. */
+function rewriteExpectations(file: string, oldText: string, report: RunReport, allCases: readonly ConformanceCase[], io: ConsoleIO): void {
+  const today = new Date().toISOString().slice(0, 10);
+  const changes = updateExpectations(oldText, file, report, allCases.map((c) => c.id), today);
+  writeExpectations(file, changes.text);
+  io.stderr.write(formatChanges(file, changes));
 }
 
 /**

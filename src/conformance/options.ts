@@ -62,8 +62,9 @@ Runs conformance cases (default: this package's conformance/cases) against an im
   --update-expectations FILE  write FILE from this run (keeps matching entries, adds new failures,
                             drops entries that pass or match nothing) and print the changes
   --list                    list the selected case ids and exit
-  --lint                    check every case's ## features: against the APIs its text uses; exit 1 on problems
-  --fix                     with --lint: add the missing tags to the case files
+  --lint                    check every case's ## features: against the APIs its text uses (none missing,
+                            none unused); exit 1 on problems
+  --fix                     with --lint: add the missing tags to the case files, remove unused ones
   --verbose, -v             human reporter: also list skips and known failures
   --help, -h                this text
 Exit status: 0 no failures, 1 failures, 2 usage or suite error (or an empty selection).
@@ -88,8 +89,8 @@ function tagList(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean);
 }
 
-export function parseOptions(argv: readonly string[]): ConformanceOptions {
-  const options: ConformanceOptions = {
+function defaultOptions(): ConformanceOptions {
+  return {
     paths: [],
     jobs: defaultJobs(),
     timeoutScale: 1,
@@ -109,123 +110,81 @@ export function parseOptions(argv: readonly string[]): ConformanceOptions {
     verbose: false,
     help: false,
   };
+}
+
+/** Sets what an option with a value means; `name` is the spelling given (`-j` or `--jobs`), for errors. */
+type ValueOption = (options: ConformanceOptions, value: string, name: string) => void;
+
+const VALUE_OPTIONS: ReadonlyMap<string, ValueOption> = new Map<string, ValueOption>([
+  ['--impl', (o, v) => (o.impl = v)],
+  ['--jobs', (o, v, name) => (o.jobs = positiveNumber(name, v, true))],
+  ['-j', (o, v, name) => (o.jobs = positiveNumber(name, v, true))],
+  ['--timeout-scale', (o, v, name) => (o.timeoutScale = positiveNumber(name, v, false))],
+  ['--features', (o, v) => o.features.push(...tagList(v))],
+  ['--exclude-features', (o, v) => o.excludeFeatures.push(...tagList(v))],
+  ['--expectations', (o, v) => (o.expectations = v)],
+  ['--limits', (o, v) => (o.limits = v)],
+  ['--reporter', (o, v) => (o.reporter = reporterName(v))],
+  ['--output', (o, v) => (o.output = v)],
+  ['-o', (o, v) => (o.output = v)],
+  ['--save-failed', (o, v) => (o.saveFailed = v)],
+  ['--filter', (o, v) => o.filters.push(v)],
+  ['--id', (o, v) => o.ids.push(v)],
+  ['--ids-from', (o, v) => o.ids.push(...readIdsFile(v))],
+  ['--shard', (o, v) => (o.shard = parseShard(v))],
+  ['--repeat', (o, v, name) => (o.repeat = positiveNumber(name, v, true))],
+  ['--retries', (o, v, name) => (o.retries = nonNegativeInteger(name, v))],
+  ['--update-expectations', (o, v) => (o.updateExpectations = v)],
+]);
+
+type BooleanOption = 'progress' | 'allowEmpty' | 'lint' | 'fix' | 'list' | 'allowUnexpectedPass' | 'verbose' | 'help';
+
+const FLAG_OPTIONS: ReadonlyMap<string, BooleanOption> = new Map<string, BooleanOption>([
+  ['--progress', 'progress'],
+  ['--allow-empty', 'allowEmpty'],
+  ['--lint', 'lint'],
+  ['--fix', 'fix'],
+  ['--list', 'list'],
+  ['--allow-unexpected-pass', 'allowUnexpectedPass'],
+  ['--verbose', 'verbose'],
+  ['-v', 'verbose'],
+  ['--help', 'help'],
+  ['-h', 'help'],
+]);
+
+function reporterName(name: string): ReporterName {
+  if (!REPORTERS.includes(name as ReporterName)) {
+    throw new UsageError(`--reporter wants one of ${REPORTERS.join(', ')}, got "${name}"`);
+  }
+  return name as ReporterName;
+}
+
+/** `--name=value` → its name and inline value; anything else is its own name. */
+function splitInlineValue(arg: string): { name: string; inlineValue?: string } {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? { name: arg.slice(0, eq), inlineValue: arg.slice(eq + 1) } : { name: arg };
+}
+
+export function parseOptions(argv: readonly string[]): ConformanceOptions {
+  const options = defaultOptions();
   let i = 0;
   while (i < argv.length) {
-    let arg = argv[i++]!;
-    let inlineValue: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inlineValue = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inlineValue !== undefined) return inlineValue;
-      if (i >= argv.length) throw new UsageError(`${arg} needs a value`);
-      return argv[i++]!;
-    };
-    const flag = (): void => {
-      if (inlineValue !== undefined) throw new UsageError(`${arg} takes no value`);
-    };
-    switch (arg) {
-      case '--impl':
-        options.impl = value();
-        break;
-      case '--jobs':
-      case '-j':
-        options.jobs = positiveNumber(arg, value(), true);
-        break;
-      case '--timeout-scale':
-        options.timeoutScale = positiveNumber(arg, value(), false);
-        break;
-      case '--features':
-        options.features.push(...tagList(value()));
-        break;
-      case '--exclude-features':
-        options.excludeFeatures.push(...tagList(value()));
-        break;
-      case '--expectations':
-        options.expectations = value();
-        break;
-      case '--limits':
-        options.limits = value();
-        break;
-      case '--reporter': {
-        const name = value();
-        if (!REPORTERS.includes(name as ReporterName)) {
-          throw new UsageError(`--reporter wants one of ${REPORTERS.join(', ')}, got "${name}"`);
-        }
-        options.reporter = name as ReporterName;
-        break;
-      }
-      case '--output':
-      case '-o':
-        options.output = value();
-        break;
-      case '--progress':
-        flag();
-        options.progress = true;
-        break;
-      case '--save-failed':
-        options.saveFailed = value();
-        break;
-      case '--filter':
-        options.filters.push(value());
-        break;
-      case '--id':
-        options.ids.push(value());
-        break;
-      case '--ids-from':
-        options.ids.push(...readIdsFile(value()));
-        break;
-      case '--shard':
-        options.shard = parseShard(value());
-        break;
-      case '--allow-empty':
-        flag();
-        options.allowEmpty = true;
-        break;
-      case '--repeat':
-        options.repeat = positiveNumber(arg, value(), true);
-        break;
-      case '--retries':
-        options.retries = nonNegativeInteger(arg, value());
-        break;
-      case '--update-expectations':
-        options.updateExpectations = value();
-        break;
-      case '--lint':
-        flag();
-        options.lint = true;
-        break;
-      case '--fix':
-        flag();
-        options.fix = true;
-        break;
-      case '--list':
-        flag();
-        options.list = true;
-        break;
-      case '--allow-unexpected-pass':
-        flag();
-        options.allowUnexpectedPass = true;
-        break;
-      case '--verbose':
-      case '-v':
-        flag();
-        options.verbose = true;
-        break;
-      case '--help':
-      case '-h':
-        flag();
-        options.help = true;
-        break;
-      case '--':
-        options.paths.push(...argv.slice(i));
-        i = argv.length;
-        break;
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (see --help)`);
-        options.paths.push(arg);
+    const { name, inlineValue } = splitInlineValue(argv[i++]!);
+    const flag = FLAG_OPTIONS.get(name);
+    const setValue = VALUE_OPTIONS.get(name);
+    if (name === '--') {
+      options.paths.push(...argv.slice(i));
+      break;
+    } else if (flag !== undefined) {
+      if (inlineValue !== undefined) throw new UsageError(`${name} takes no value`);
+      options[flag] = true;
+    } else if (setValue !== undefined) {
+      if (inlineValue === undefined && i >= argv.length) throw new UsageError(`${name} needs a value`);
+      setValue(options, inlineValue ?? argv[i++]!, name);
+    } else if (name.startsWith('-')) {
+      throw new UsageError(`unknown option ${name} (see --help)`);
+    } else {
+      options.paths.push(name);
     }
   }
   if (options.fix && !options.lint) throw new UsageError('--fix goes with --lint');
