@@ -8,14 +8,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DeadlockWatch } from '../src/threads/deadlock.js';
+import { Doorbell } from '../src/threads/doorbell.js';
 import { SlotTable } from '../src/threads/protocol/table.js';
 import { interleave, type Actor } from './interleave.js';
 
 const schedules = fc.array(fc.tuple(fc.nat({ max: 2 }), fc.integer({ min: 1, max: 6 })), { maxLength: 30 });
 
-/** One OS thread's detector, sleeping on its doorbell's current value. */
+/** One OS thread's detector, having seen its signal word's current value. */
 function watch(sab: SharedArrayBuffer, slots: SlotTable, index: number): DeadlockWatch {
-  return new DeadlockWatch(sab, index, slots, () => Atomics.load(slots.i32, slots.doorbellIndex(index)), () => index);
+  return new DeadlockWatch(sab, index, slots, () => Atomics.load(slots.i32, slots.signalIndex(index)), () => index);
 }
 
 describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
@@ -96,5 +97,71 @@ describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
       watch(sab, slots, index).idle();
       expect(t0.block({}, 'await a reply')).toContain('thread 0: await a reply');
     }
+  });
+
+  it('mail a port event delivers before its sender moves the doorbell still lets the deadlock be found', () => {
+    // thr.life.deadlock-global-cycle: thread 0 awaits a reply from Worker 1, which sends it a
+    // request and awaits the answer. An idle thread is woken by the port itself, and the sender
+    // moves the receiver's doorbell after posting (no notify): the receiver can take the message
+    // before the doorbell moves. When the scan compared doorbells, thread 0 slept having seen the
+    // doorbell one behind, every scan said "thread 0 will wake", and nothing woke it: a hang.
+    fc.assert(
+      fc.property(schedules, (schedule) => {
+        const slots = SlotTable.create(4);
+        const sab = DeadlockWatch.create();
+        const bells = [new Doorbell(slots, 0), new Doorbell(slots, 1)];
+        const watches = bells.map((b, i) => new DeadlockWatch(sab, i, slots, () => b.signalSeenValue, () => i));
+        const [t0, w1] = watches as [DeadlockWatch, DeadlockWatch];
+        t0.setWorker(1, 'starting');
+        let inPort = false;
+        let reports: (string | null)[] = [null, null];
+        const waits = [{}, {}];
+        /** A thread's poll (host-ends.ts): the signal, then the doorbell, then what arrived. */
+        const poll = (i: number) => {
+          watches[i]!.running();
+          bells[i]!.takeSignal();
+          bells[i]!.take();
+        };
+        const block = (i: number) => (reports[i] ??= watches[i]!.block(waits[i]!, `thread ${i}: await a reply`));
+        const main = function* (): Actor {
+          poll(0);
+          block(0);
+          yield 'block on the reply';
+          while (!inPort) yield 'asleep';
+          // The port event: the request is taken (and counted) before anything else.
+          inPort = false;
+          poll(0);
+          t0.taken();
+          yield 'take the request from the port';
+          block(0);
+          yield 'block again';
+        };
+        const worker = function* (): Actor {
+          poll(1);
+          yield 'run the callback';
+          w1.sent(0);
+          yield 'count the request as sent';
+          inPort = true;
+          yield 'post the request';
+          slots.ringForMail(0);
+          yield "move thread 0's doorbell";
+          block(1);
+          yield 'block on the answer';
+        };
+        interleave({ main: main(), worker: worker() }, schedule);
+        // Who is woken now: a sleeper whose signal word moved (a ring; mail wakes by its port).
+        for (let round = 0; round < 3 && reports.some((r) => r === null); round++) {
+          for (const i of [0, 1]) {
+            if (Atomics.load(slots.i32, slots.signalIndex(i)) === bells[i]!.signalSeenValue) continue;
+            poll(i);
+            reports[i] = watches[i]!.block(waits[i]!, `thread ${i}: await a reply`);
+          }
+        }
+        expect(reports[0], 'thread 0 is never told of the deadlock').toContain('thread 0: await a reply');
+        expect(reports[1], 'Worker 1 is never told of the deadlock').toContain('thread 1: await a reply');
+        reports = [null, null];
+      }),
+      { seed: 7303, numRuns: 1000 },
+    );
   });
 });

@@ -12,9 +12,10 @@
 //            look like a deadlock).
 //
 // Every message posted to a thread (postMessage) counts as sent to it, every one it takes from a
-// port as taken by it; a thread going to sleep publishes the doorbell value it sleeps on. A
+// port as taken by it when it handles it; a thread going to sleep publishes the signal value it has
+// seen (ring() moves a thread's signal word for everything that comes by no port: ends, timers). A
 // deadlock is the state where no thread is Running, at least one is Blocked and, for every present
-// thread, sent == taken and its doorbell still reads the value it sleeps on (nothing is on its
+// thread, sent == taken and its signal word still reads the value it has seen (nothing is on its
 // way that could wake anyone: no message, no ring for a thread's end; messages to an Absent index
 // are lost with its Worker). Every transition bumps CHANGES, so a scan
 // that sees the same CHANGES before and after saw one instant: if that instant is a deadlock it is
@@ -43,7 +44,7 @@ const PRESENT_BELOW = 2;
 const STATE = 3;
 const SENT = STATE + MAX_THREADS;
 const TAKEN = SENT + MAX_THREADS;
-/** The doorbell value each sleeping thread sleeps on (it wakes when its doorbell moves). */
+/** The signal value each sleeping thread has seen (a ring after it moves its signal word and wakes it). */
 const SEEN = TAKEN + MAX_THREADS;
 /** What each Blocked thread waits for, at most WHAT_CHARS UTF-16 units, as written when it blocked. */
 const WHAT = SEEN + MAX_THREADS;
@@ -65,8 +66,8 @@ export class DeadlockWatch {
     /** This OS thread's index. */
     private readonly index: number,
     private readonly slots: SlotTable,
-    /** The doorbell value this thread sleeps on next (its last look at the doorbell). */
-    private readonly bellSeen: () => number,
+    /** The signal value this thread has seen (its last look at its signal word). */
+    private readonly signalSeen: () => number,
     /** The slot of the thread running here now (for the report). */
     private readonly slotNow: () => number,
   ) {
@@ -156,7 +157,7 @@ export class DeadlockWatch {
 
   private set(s: Activity): void {
     // What it sleeps on is published before the state that says it sleeps.
-    if (s !== Activity.Running) Atomics.store(this.w, SEEN + this.index, this.bellSeen());
+    if (s !== Activity.Running) Atomics.store(this.w, SEEN + this.index, this.signalSeen());
     this.state = s;
     // A Worker thread 0 is stopping stays Stopping whatever it does until it is stopped.
     for (;;) {
@@ -185,8 +186,8 @@ export class DeadlockWatch {
       const s = Atomics.load(w, STATE + i) as Activity;
       if (s === Activity.Absent) continue;
       if (s === Activity.Running || s === Activity.Stopping || Atomics.load(w, SENT + i) !== Atomics.load(w, TAKEN + i)) return false;
-      // Rung since it last looked (a message, a thread's end): it will wake.
-      if (Atomics.load(this.slots.i32, this.slots.doorbellIndex(i)) !== Atomics.load(w, SEEN + i)) return false;
+      // Signalled since it last looked (a thread's end, a timer): it will wake. (Mail is counted above.)
+      if (Atomics.load(this.slots.i32, this.slots.signalIndex(i)) !== Atomics.load(w, SEEN + i)) return false;
       if (s === Activity.Blocked) blocked.push(i);
     }
     if (blocked.length === 0) return false;

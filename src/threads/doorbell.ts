@@ -1,6 +1,7 @@
 // One OS thread's doorbell (DESIGN §2, THR-CHAN.2): a word in the slot table that others bump
 // when something concerns this thread. A running VM compares it with the value it last saw (one
-// Atomics.load per check); an idle one sleeps on it with Atomics.waitAsync — no polling loop.
+// Atomics.load per check); an idle one sleeps on it with Atomics.waitAsync, or is woken by a port's
+// message (mail does not notify: mesh.ts) — no polling loop.
 import type { SlotTable } from './protocol/table.js';
 
 /** Atomics.waitAsync (ES2024; Node 20 has it, the project's lib setting is ES2022). */
@@ -8,16 +9,21 @@ const waitAsync = (Atomics as unknown as {
   waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }).waitAsync.bind(Atomics);
 
-interface PendingWait {
-  value: number;
-  listeners: Set<() => void>;
-}
-
 export class Doorbell {
   /** The value seen by the last `take()`: -1 first, so the first look always reads the ports. */
   private seen = -1;
   private readonly at: number;
-  private pending: PendingWait | null = null;
+  /** The signal word's value at the last `takeSignal()` (deadlock.ts: what this thread has seen). */
+  private signalSeen = -1;
+  private readonly signalAt: number;
+  /**
+   * One Atomics.waitAsync at a time, kept across wake-ups by mail until a notify resolves it: a
+   * notify wakes every waiter on the word whatever value it waited on, so an armed waiter still
+   * covers every ring made while this thread's sleeping flag is up.
+   */
+  private armed = false;
+  /** Who waits now: woken by the doorbell (a notify) or by a port's message (`arrived`). */
+  private readonly listeners = new Set<() => void>();
   /**
    * Keeps the event loop alive while someone waits (a pending Atomics.waitAsync does not): one
    * timer that never fires, ref'd for a wait and unref'd after. Creating and clearing a timer on
@@ -38,11 +44,25 @@ export class Doorbell {
     private readonly index: number,
   ) {
     this.at = slots.doorbellIndex(index);
+    this.signalAt = slots.signalIndex(index);
   }
 
-  /** The value seen by the last `take()`: a wait sleeps until the doorbell moves from it. */
-  get seenValue(): number {
-    return this.seen;
+  /**
+   * THR-LIFE.5: the signal value seen by the last `takeSignal()`. Everything rung before it has been
+   * handled; a ring after it moves the signal word, so a deadlock scan knows this thread will wake.
+   * (Not the doorbell: mail moves the doorbell after it is posted, maybe after a port event
+   * delivered it, so a doorbell ahead of what this thread saw does not mean it will wake.)
+   */
+  get signalSeenValue(): number {
+    return this.signalSeen;
+  }
+
+  /** Note the signal word before handling what arrived; false when it has not moved. */
+  takeSignal(): boolean {
+    const v = Atomics.load(this.slots.i32, this.signalAt);
+    if (v === this.signalSeen) return false;
+    this.signalSeen = v;
+    return true;
   }
 
   /** Has it rung since the last `take()`? One Atomics.load. */
@@ -59,46 +79,48 @@ export class Doorbell {
   }
 
   /**
-   * Sleep until the doorbell moves away from the value last taken — waiting on the exact value
-   * observed, so no ring is lost — holding a ref'd handle meanwhile: a pending Atomics.waitAsync
-   * does not keep Node's event loop alive. Returns a function that cancels the wait.
+   * Sleep until the doorbell moves away from the value last taken (no ring is lost: the sleeping
+   * flag goes up before the value is checked, and a ring moves the value before it reads the
+   * flag) or a port delivers a message, holding a ref'd handle meanwhile: a pending
+   * Atomics.waitAsync does not keep Node's event loop alive. Returns a function that cancels the wait.
    */
   wait(wake: () => void): () => void {
-    const value = this.seen;
     this.slots.setSleeping(this.index, true);
-    if (Atomics.load(this.slots.i32, this.at) !== value) {
+    if (Atomics.load(this.slots.i32, this.at) !== this.seen) {
       this.slots.setSleeping(this.index, false);
       let live = true;
       queueMicrotask(() => live && wake());
       return () => (live = false);
     }
-    let w = this.pending;
-    if (w === null || w.value !== value) {
-      // One waitAsync per observed value; later waits on the same value share it.
-      const r = waitAsync(this.slots.i32, this.at, value);
-      const entry: PendingWait = { value, listeners: new Set() };
-      w = this.pending = entry;
+    if (!this.armed) {
+      this.armed = true;
+      const r = waitAsync(this.slots.i32, this.at, this.seen);
       const fire = () => {
-        // Only the current wait lowers the sleeping flag: a stale one firing late must not.
-        if (this.pending === entry) {
-          this.pending = null;
-          this.slots.setSleeping(this.index, false);
-          this.hold(false);
-        }
-        const ls = [...entry.listeners];
-        entry.listeners.clear();
-        for (const l of ls) l();
+        this.armed = false;
+        this.wakeAll();
       };
       if (r.async) void r.value.then(fire);
       else queueMicrotask(fire);
     }
-    const entry = w;
-    entry.listeners.add(wake);
+    this.listeners.add(wake);
     this.hold(true);
     return () => {
-      entry.listeners.delete(wake);
-      if (entry.listeners.size === 0 && this.pending === entry) this.hold(false);
+      this.listeners.delete(wake);
+      if (this.listeners.size === 0) this.hold(false);
     };
+  }
+
+  /** A port delivered a message: wake whoever waits (the armed waitAsync stays for the next sleep). */
+  arrived(): void {
+    if (this.listeners.size > 0) this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    this.slots.setSleeping(this.index, false);
+    this.hold(false);
+    const ls = [...this.listeners];
+    this.listeners.clear();
+    for (const l of ls) l();
   }
 
   /** Drop the keep-alive handle (shutting down). */

@@ -52,8 +52,8 @@ export abstract class ThreadHostBase {
     deadlockWords: SharedArrayBuffer = DeadlockWatch.create(),
   ) {
     this.bell = new Doorbell(slots, index);
-    this.deadlock = new DeadlockWatch(deadlockWords, index, slots, () => this.bell.seenValue, () => this.slot);
-    this.mesh = new Mesh(slots, index, limits.mailDrainBatch, this.deadlock);
+    this.deadlock = new DeadlockWatch(deadlockWords, index, slots, () => this.bell.signalSeenValue, () => this.slot);
+    this.mesh = new Mesh(slots, index, limits.mailDrainBatch, this.deadlock, () => this.bell.arrived());
   }
 
   /** The prelude's compiled units: compiled on thread 0, received by a Worker. */
@@ -136,7 +136,7 @@ export abstract class ThreadHostBase {
 
   /** One Atomics.load: has anything rung this thread's doorbell since it last looked? (Or is there mail to post?) */
   hasWork(): boolean {
-    return this.mesh.pendingOut || this.bell.rung();
+    return this.mesh.pendingOut || this.bell.rung() || this.mesh.hasArrivals();
   }
 
   /**
@@ -146,6 +146,12 @@ export abstract class ThreadHostBase {
   waitForEvent(wake: () => void, how: IdleHow = 'idle'): () => void {
     this.mesh.flush();
     if (how === 'idle' && this.timers.size === 0) this.deadlock.idle();
+    if (this.mesh.hasArrivals()) {
+      // A port delivered mail since the last poll (before its sender moved the doorbell, maybe).
+      let live = true;
+      queueMicrotask(() => live && wake());
+      return () => (live = false);
+    }
     return this.bell.wait(wake);
   }
 

@@ -49,7 +49,10 @@ export abstract class EndsHost extends RequestsHost {
     // THR-LIFE.5: awake and acting.
     this.deadlock.running();
     this.mesh.flush();
-    if (!this.bell.take()) return;
+    // The signal before the doorbell (a ring moves them in that order); a port event may deliver
+    // mail before its sender moves the doorbell: look at all three.
+    const signalled = this.bell.takeSignal();
+    if (!this.bell.take() && !signalled && !this.mesh.hasArrivals()) return;
     // THR-MSG.6: see which awaited threads have ended *before* draining. A thread posts its
     // replies before its slot frees, so theirs are in the ports now and are taken first; a
     // thread that ends during the drain is swept at the next poll (its end rings us again).

@@ -1,12 +1,17 @@
 // The full mesh of MessageChannels (DESIGN §2): every OS thread holds a port to every other, so
 // a message never detours through thread 0. Thread 0 builds the mesh lazily as Workers start and
 // hands existing Workers their new port through their control port (the port to thread 0).
-// Ports have no 'message' listener: they are read with receiveMessageOnPort when the owner's
-// doorbell has changed (THR-CHAN.2), so they never keep the event loop alive on their own.
+// Two ways in, one order: a running VM reads its ports with receiveMessageOnPort at safepoints
+// when its doorbell has moved (THR-CHAN.2); an idle thread is woken by the port itself (a
+// 'message' listener, unref'd so it never keeps the event loop alive), the way a raw Worker is,
+// with no Atomics.notify for mail (THR-PERF idle wake-up). Both take from the same per-port
+// queue, so a sender's messages keep their order (THR-MSG.5).
 import { receiveMessageOnPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { Wire } from './wire.js';
 import type { SlotTable } from './protocol/table.js';
 import { MAX_WORKERS } from './protocol/words.js';
+
+const isPort = (m: Wire): m is Extract<Wire, { t: 'port' }> => !Array.isArray(m) && m.t === 'port';
 
 /** THR-LIFE.5: counts what is in flight (see deadlock.ts). */
 export interface InFlight {
@@ -33,11 +38,13 @@ export class Mesh {
    */
   private readonly held = new Map<number, Wire[]>();
   /**
-   * Messages taken from the control port while looking for a port; handled at the next drain.
-   * Bounded by what thread 0 can have in flight to this thread at once: its messages (THR-CHAN.1),
-   * replies to this thread's own pending requests, one port per Worker and one task.
+   * Messages taken from the ports but not handled yet, in the order taken: delivered by a port's
+   * 'message' event while this thread idled, or set aside while looking for a port. Handled first
+   * at the next drain, and counted as taken only then (THR-LIFE.5: until handled they are in
+   * flight). Bounded by what may be in flight to this thread at once: its mail (THR-CHAN.1), replies
+   * to its own pending requests, and from thread 0 one port per Worker and one task.
    */
-  private readonly deferred: Wire[] = [];
+  private readonly inbox: Wire[] = [];
   /** Messages sent by the running VM, per target, not posted yet (see `send`). */
   private readonly outbox = new Map<number, Wire[]>();
   /** Something waits in the outbox: the next safepoint (or microtask) posts it. */
@@ -54,7 +61,20 @@ export class Mesh {
     private readonly drainBatch: number,
     /** THR-LIFE.5: counts what is in flight. */
     private readonly flight: InFlight,
+    /** A port delivered a message while this thread idled: wake it. */
+    private readonly onArrival: () => void,
   ) {}
+
+  /** A port's 'message' event: keep the message in order, wake the idle thread. */
+  private readonly arrive = (m: unknown): void => {
+    this.inbox.push(m as Wire);
+    this.onArrival();
+  };
+
+  /** Messages delivered by a port event (or set aside) wait for the next drain. */
+  hasArrivals(): boolean {
+    return this.inbox.length > 0;
+  }
 
   install(peer: number, gen: number, port: MessagePort): void {
     const old = this.peers[peer];
@@ -63,6 +83,9 @@ export class Mesh {
       return;
     }
     old?.port.close();
+    port.on('message', this.arrive);
+    // After the listener: adding the first one refs the port, and a port must not keep its
+    // thread alive (thread 0's program ends when its own work does; Workers are stopped).
     port.unref();
     this.peers[peer] = { port, gen };
     const held = this.held.get(peer);
@@ -72,7 +95,7 @@ export class Mesh {
         this.flight.sent(peer);
         port.postMessage(m);
       }
-      this.slots.ring(peer);
+      this.slots.ringForMail(peer);
     }
   }
 
@@ -99,7 +122,7 @@ export class Mesh {
       if (p !== undefined && p.gen === this.slots.gen(w)) {
         this.flight.sent(w);
         p.port.postMessage(m, transfer);
-        this.slots.ring(w);
+        this.slots.ringForMail(w);
         return;
       }
     }
@@ -153,35 +176,48 @@ export class Mesh {
     this.post(w, ms.length === 1 ? ms[0]! : { t: 'batch', ms });
   }
 
-  /** A Worker: read the control port now, installing new ports and keeping the rest in order. */
+  /**
+   * A Worker: install the ports that arrived (in the inbox or still on the control port); the
+   * rest waits in the inbox, in order.
+   */
   private lookForPorts(): void {
     const control = this.peers[0];
     if (control === undefined) return;
+    for (let i = 0; i < this.inbox.length; ) {
+      const m = this.inbox[i]!;
+      if (isPort(m)) {
+        this.inbox.splice(i, 1);
+        this.flight.taken();
+        this.install(m.peer, m.gen, m.port);
+      } else i++;
+    }
     for (;;) {
       const r = receiveMessageOnPort(control.port);
       if (r === undefined) return;
-      this.flight.taken();
       const m = r.message as Wire;
-      if (!Array.isArray(m) && m.t === 'port') this.install(m.peer, m.gen, m.port);
-      else this.deferred.push(m);
+      if (isPort(m)) {
+        this.flight.taken();
+        this.install(m.peer, m.gen, m.port);
+      } else this.inbox.push(m);
     }
   }
 
   /**
-   * Take what arrived: held-back control messages first, then the control port, then every
-   * other port. Returns true when a port still had messages (the caller should come back).
+   * Take what arrived: the inbox first (it was taken from the ports earlier), then the control
+   * port, then every other port. Returns true when a port still had messages (the caller should
+   * come back).
    */
   drain(handle: (m: Wire) => void): boolean {
     let more = false;
-    while (this.deferred.length > 0) this.take(this.deferred.shift()!, handle);
+    this.takeInbox(handle);
     for (let w = 0; w < MAX_WORKERS; w++) {
       const p = this.peers[w];
       if (p === undefined) continue;
       let n = 0;
       for (;;) {
-        if (this.deferred.length > 0) {
+        if (this.inbox.length > 0) {
           // A handler looked for ports: what it set aside comes first.
-          this.take(this.deferred.shift()!, handle);
+          this.takeInbox(handle);
           continue;
         }
         if (n++ >= this.drainBatch) {
@@ -197,6 +233,13 @@ export class Mesh {
     return more;
   }
 
+  private takeInbox(handle: (m: Wire) => void): void {
+    while (this.inbox.length > 0) {
+      this.flight.taken();
+      this.take(this.inbox.shift()!, handle);
+    }
+  }
+
   private take(m: Wire, handle: (m: Wire) => void): void {
     if (Array.isArray(m)) handle(m);
     else if (m.t === 'port') this.install(m.peer, m.gen, m.port);
@@ -206,6 +249,7 @@ export class Mesh {
 
   closeAll(): void {
     this.outbox.clear();
+    this.inbox.length = 0;
     this.pendingOut = false;
     for (let w = 0; w < MAX_WORKERS; w++) {
       this.peers[w]?.port.close();

@@ -11,7 +11,7 @@ import {
 } from './transitions.generated.js';
 import {
   EndReason, H_EPOCH, MAX_SLOTS, MAX_WORKERS, S_PARENT, S_PSECRET_HI, S_PSECRET_LO, S_SECRET_HI, S_SECRET_LO,
-  S_STATE, SlotState, TOTAL_WORDS, W_DOORBELL, W_GEN, W_SLEEPING, W_STATE, W_WATCHING, WorkerState, genOf, hiOf,
+  S_STATE, SlotState, TOTAL_WORDS, W_DOORBELL, W_GEN, W_SIGNAL, W_SLEEPING, W_STATE, W_WATCHING, WorkerState, genOf, hiOf,
   isLive, join48, loOf, sAt, slotWord, stateOf, wAt,
 } from './words.js';
 
@@ -189,20 +189,35 @@ export class SlotTable {
   }
 
   // ---- doorbells (THR-CHAN.2) ----
+  /** Index of OS thread w's signal word in `i32`: moved by `ring`, not by mail. */
+  signalIndex(w: number): number {
+    return wAt(w, W_SIGNAL);
+  }
   /** Index of OS thread w's doorbell word in `i32` (for Atomics.waitAsync). */
   doorbellIndex(w: number): number {
     return wAt(w, W_DOORBELL);
   }
   /**
-   * Tell OS thread w that something concerns it: mail, a reply, a control message, an end.
+   * Tell OS thread w that something concerns it that comes by no port: an end, a deadlock, a
+   * timer (mail uses ringForMail).
    * The notify is paid only when w sleeps on its doorbell: w raises its sleeping flag before it
    * checks the doorbell and waits, and we move the doorbell before we read the flag, so one of
    * the two always sees the other (sequentially consistent Atomics).
    */
   ring(w: number): void {
     const i = wAt(w, W_DOORBELL);
+    // The signal first: whoever sees the doorbell move also finds the signal moved (deadlock.ts).
+    Atomics.add(this.i32, wAt(w, W_SIGNAL), 1);
     Atomics.add(this.i32, i, 1);
     if (Atomics.load(this.i32, wAt(w, W_SLEEPING)) !== 0) Atomics.notify(this.i32, i);
+  }
+  /**
+   * Mail for w was just posted to one of its ports: move the doorbell (a running w sees it at its
+   * next safepoint) without a notify — an idle w listens on its ports and the message itself
+   * wakes it (mesh.ts), so a notify would only wake it a second time.
+   */
+  ringForMail(w: number): void {
+    Atomics.add(this.i32, wAt(w, W_DOORBELL), 1);
   }
   /** OS thread w is about to sleep on its doorbell (or has woken up). */
   setSleeping(w: number, sleeping: boolean): void {

@@ -116,7 +116,9 @@ export const W_DOORBELL = 1;
 export const W_GEN = 2;
 export const W_SLEEPING = 3;
 export const W_WATCHING = 4;
-const WORKER_WORDS = 5;
+/** Rings that come by no port (ends, deadlocks, timers): what a sleeping thread has not yet seen. */
+export const W_SIGNAL = 5;
+const WORKER_WORDS = 6;
 const SLOT_BASE = HEADER;
 const WORKER_BASE = SLOT_BASE + MAX_SLOTS * SLOT_WORDS;
 export const TOTAL_WORDS = WORKER_BASE + MAX_WORKERS * WORKER_WORDS;
