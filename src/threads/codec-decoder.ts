@@ -61,134 +61,135 @@ export class Decoder {
   /** THR-MSG-COPY.4: rebuild an encoded value with an explicit stack (no recursion). */
   value(e: Enc): Value {
     if (e === null || typeof e !== 'object') return e as Value;
-    const a = e;
-    let pos = 0;
-    const stack: Filling[] = [];
+    const r: Reading = { a: e, pos: 0, stack: [] };
     for (;;) {
-      let v: Value;
-      const tag = a[pos++] as Tok;
-      switch (tag) {
-        case Tok.Int:
-          v = a[pos++] as number;
+      const v = this.token(r);
+      if (v === OPENED) continue;
+      const root = this.place(r, v);
+      if (root !== UNFINISHED) return root;
+    }
+  }
+
+  /** Read one token: a whole value, or OPENED when a container's parts follow it. */
+  private token(r: Reading): Value | typeof OPENED {
+    const a = r.a;
+    const tag = a[r.pos++] as Tok;
+    switch (tag) {
+      case Tok.Int:
+        return a[r.pos++] as number;
+      case Tok.Str:
+        return new GString(a[r.pos++] as string);
+      case Tok.Nil:
+        return null;
+      case Tok.True:
+        return true;
+      case Tok.False:
+        return false;
+      case Tok.Float:
+        return new GFloat(a[r.pos++] as number);
+      case Tok.Sym: {
+        const name = a[r.pos++] as string;
+        const loc = a[r.pos++];
+        return new Sym(name, loc === 0 ? undefined : (loc as Loc));
+      }
+      case Tok.Char:
+        return new GChar(a[r.pos++] as string);
+      case Tok.Range:
+        r.pos += 4;
+        return new GRange(a[r.pos - 4] as number, a[r.pos - 3] as number, a[r.pos - 2] as number, a[r.pos - 1] as boolean);
+      case Tok.Thread:
+        r.pos += 2;
+        return new ThreadHandle(a[r.pos - 2] as number, a[r.pos - 1] as number);
+      case Tok.Fn:
+        return this.fns[a[r.pos++] as number]!;
+      case Tok.Void:
+        return VOID;
+      case Tok.Native: {
+        const name = a[r.pos++] as string;
+        const f = lookupNative(this.builtins, name);
+        if (!(f instanceof NativeFn)) throw geneError('NotSendable', `the builtin ${name} does not exist in this thread`);
+        return f;
+      }
+      case Tok.Class:
+        return this.builtinClass(a[r.pos++] as string);
+      case Tok.UserClass:
+        return this.classes[a[r.pos++] as number]!;
+      default:
+        return this.open(tag, r);
+    }
+  }
+
+  /** A container: OPENED (its parts follow, it waits on the stack), or the empty container itself. */
+  private open(tag: Tok, r: Reading): Value | typeof OPENED {
+    const a = r.a;
+    switch (tag) {
+      case Tok.Arr: {
+        const n = a[r.pos++] as number;
+        if (n === 0) return [];
+        r.stack.push({ tag, n, i: 0, arr: new Array<Value>(n), map: null, key: '', np: 0, type: null, name: '', loc: 0, cls: null });
+        return OPENED;
+      }
+      case Tok.Map:
+      case Tok.Err:
+      case Tok.Obj:
+      case Tok.Ns: {
+        const name = tag === Tok.Err || tag === Tok.Ns ? (a[r.pos++] as string) : '';
+        const cls = tag === Tok.Obj ? this.classes[a[r.pos++] as number]! : null;
+        const n = a[r.pos++] as number;
+        const map = new Map<string, Value>();
+        if (n === 0) return this.made(tag, map, name, cls);
+        r.stack.push({ tag, n, i: 0, arr: null, map, key: a[r.pos++] as string, np: 0, type: null, name, loc: 0, cls });
+        return OPENED;
+      }
+      case Tok.Gene: {
+        const np = a[r.pos++] as number;
+        const nc = a[r.pos++] as number;
+        const loc = a[r.pos++];
+        r.stack.push({ tag, n: 1 + np + nc, i: 0, arr: new Array<Value>(nc), map: new Map(), key: '', np, type: null, name: '', loc, cls: null });
+        return OPENED;
+      }
+      default:
+        throw new Error(`codec: unknown tag ${String(tag)}`);
+    }
+  }
+
+  /**
+   * Put a finished value into the container being filled, and finish the containers it
+   * completes: the root value once every container is finished, else UNFINISHED.
+   */
+  private place(r: Reading, value: Value): Value | typeof UNFINISHED {
+    let v = value;
+    for (;;) {
+      const top = r.stack[r.stack.length - 1];
+      if (top === undefined) return v;
+      const i = top.i++;
+      switch (top.tag) {
+        case Tok.Arr:
+          top.arr![i] = v;
           break;
-        case Tok.Str:
-          v = new GString(a[pos++] as string);
-          break;
-        case Tok.Nil:
-          v = null;
-          break;
-        case Tok.True:
-          v = true;
-          break;
-        case Tok.False:
-          v = false;
-          break;
-        case Tok.Float:
-          v = new GFloat(a[pos++] as number);
-          break;
-        case Tok.Sym: {
-          const name = a[pos++] as string;
-          const loc = a[pos++];
-          v = new Sym(name, loc === 0 ? undefined : (loc as Loc));
-          break;
-        }
-        case Tok.Char:
-          v = new GChar(a[pos++] as string);
-          break;
-        case Tok.Arr: {
-          const n = a[pos++] as number;
-          if (n === 0) {
-            v = [];
-            break;
-          }
-          stack.push({ tag, n, i: 0, arr: new Array<Value>(n), map: null, key: '', np: 0, type: null, name: '', loc: 0, cls: null });
-          continue;
-        }
         case Tok.Map:
         case Tok.Err:
         case Tok.Obj:
-        case Tok.Ns: {
-          const name = tag === Tok.Err || tag === Tok.Ns ? (a[pos++] as string) : '';
-          const cls = tag === Tok.Obj ? this.classes[a[pos++] as number]! : null;
-          const n = a[pos++] as number;
-          const map = new Map<string, Value>();
-          if (n === 0) {
-            v = this.made(tag, map, name, cls);
-            break;
-          }
-          stack.push({ tag, n, i: 0, arr: null, map, key: a[pos++] as string, np: 0, type: null, name, loc: 0, cls });
-          continue;
-        }
-        case Tok.Gene: {
-          const np = a[pos++] as number;
-          const nc = a[pos++] as number;
-          const loc = a[pos++];
-          stack.push({ tag, n: 1 + np + nc, i: 0, arr: new Array<Value>(nc), map: new Map(), key: '', np, type: null, name: '', loc, cls: null });
-          continue;
-        }
-        case Tok.Range:
-          v = new GRange(a[pos] as number, a[pos + 1] as number, a[pos + 2] as number, a[pos + 3] as boolean);
-          pos += 4;
-          break;
-        case Tok.Thread:
-          v = new ThreadHandle(a[pos] as number, a[pos + 1] as number);
-          pos += 2;
-          break;
-        case Tok.Fn:
-          v = this.fns[a[pos++] as number]!;
-          break;
-        case Tok.Void:
-          v = VOID;
-          break;
-        case Tok.Native: {
-          const name = a[pos++] as string;
-          const f = lookupNative(this.builtins, name);
-          if (!(f instanceof NativeFn)) throw geneError('NotSendable', `the builtin ${name} does not exist in this thread`);
-          v = f;
-          break;
-        }
-        case Tok.Class:
-          v = this.builtinClass(a[pos++] as string);
-          break;
-        case Tok.UserClass:
-          v = this.classes[a[pos++] as number]!;
+        case Tok.Ns:
+          top.map!.set(top.key, v);
           break;
         default:
-          throw new Error(`codec: unknown tag ${String(tag)}`);
+          if (i === 0) top.type = v;
+          else if (i <= top.np) top.map!.set(top.key, v);
+          else top.arr![i - 1 - top.np] = v;
       }
-      // Put the finished value into the container being filled; finish the containers it completes.
-      for (;;) {
-        const top = stack[stack.length - 1];
-        if (top === undefined) return v;
-        const i = top.i++;
-        switch (top.tag) {
-          case Tok.Arr:
-            top.arr![i] = v;
-            break;
-          case Tok.Map:
-          case Tok.Err:
-          case Tok.Obj:
-          case Tok.Ns:
-            top.map!.set(top.key, v);
-            break;
-          default:
-            if (i === 0) top.type = v;
-            else if (i <= top.np) top.map!.set(top.key, v);
-            else top.arr![i - 1 - top.np] = v;
-        }
-        if (top.i < top.n) {
-          // The next part of a map, an error or a gene's props starts with its key.
-          if (top.tag !== Tok.Arr && (top.tag !== Tok.Gene || top.i <= top.np)) top.key = a[pos++] as string;
-          break;
-        }
-        stack.pop();
-        v =
-          top.tag === Tok.Arr
-            ? top.arr!
-            : top.tag === Tok.Gene
-              ? new GGene(top.type, top.map!, top.arr!, top.loc === 0 ? undefined : (top.loc as Loc))
-              : this.made(top.tag, top.map!, top.name, top.cls);
+      if (top.i < top.n) {
+        // The next part of a map, an error or a gene's props starts with its key.
+        if (top.tag !== Tok.Arr && (top.tag !== Tok.Gene || top.i <= top.np)) top.key = r.a[r.pos++] as string;
+        return UNFINISHED;
       }
+      r.stack.pop();
+      v =
+        top.tag === Tok.Arr
+          ? top.arr!
+          : top.tag === Tok.Gene
+            ? new GGene(top.type, top.map!, top.arr!, top.loc === 0 ? undefined : (top.loc as Loc))
+            : this.made(top.tag, top.map!, top.name, top.cls);
     }
   }
 
@@ -212,6 +213,17 @@ export class Decoder {
     return new GInstance(cls, map);
   }
 }
+
+/** One `value()` call: the token array, the position in it, the containers being filled. */
+interface Reading {
+  a: unknown[];
+  pos: number;
+  stack: Filling[];
+}
+/** `token` opened a container: its parts follow. */
+const OPENED = Symbol('opened');
+/** `place` filled a part: containers remain. */
+const UNFINISHED = Symbol('unfinished');
 
 /** A container the decoder is filling (its parts follow it in the token array). */
 interface Filling {

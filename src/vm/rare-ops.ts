@@ -88,7 +88,7 @@ export function rareInstruction(vm: Machine, frame: Frame, op: Op): void {
   vm.sp = sp;
 }
 
-/** The rest of the rare instructions: building values, dynamic paths, futures, classes, spawn. */
+/** The rest of the rare instructions: building values, dynamic paths, futures (then definitions). */
 function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
   const stack = vm.stack;
   const { code, consts } = frame;
@@ -142,6 +142,21 @@ function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
       stack[sp - 1] = f;
       break;
     }
+    default:
+      definitionInstruction(vm, frame, op);
+      return;
+  }
+  frame.pc = pc;
+  vm.sp = sp;
+}
+
+/** Definitions and their checks: classes, methods, namespaces, modules, type checks, spawn. */
+function definitionInstruction(vm: Machine, frame: Frame, op: Op): void {
+  const stack = vm.stack;
+  const { code, consts } = frame;
+  let pc = frame.pc;
+  let sp = vm.sp;
+  switch (op) {
     case Op.DefineClass: {
       const name = frame.unit.names[code[pc++]!]!;
       const parent = code[pc++]! === 1 ? stack[--sp]! : undefined;
