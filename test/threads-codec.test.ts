@@ -195,4 +195,18 @@ describe('NotSendable', () => {
     );
     expect(ns.lookup('f')!.v).toBeInstanceOf(GFuture);
   });
+
+  it('names the path into an instance: a Future field, a cycle through a field, a class method using a Future (THR-MSG-COPY.5)', async () => {
+    const { vm, ns } = await evalGene(`
+      (class Box (ctor [v] (/v = v)))
+      (var held (new Box (new gene/Future)))
+      (var me (new Box 1)) (me/self_ref = me)
+      (var f (new gene/Future))
+      (class Holder (method get _ f))
+      (var h (new Holder))`);
+    const at = (name: string) => ns.lookup(name)!.v;
+    expect(notSendable(() => encode(at('held'), 'payload', vm.builtins))).toMatch(/^payload\^v is a Future/);
+    expect(notSendable(() => encode([at('me')], 'payload', vm.builtins))).toMatch(/^payload\[0\]\^self_ref is a cyclic Instance/);
+    expect(notSendable(() => encode(at('h'), 'payload', vm.builtins))).toMatch(/^payload\(class Holder\)\(fn Holder\.get\)\.f is a Future/);
+  });
 });
