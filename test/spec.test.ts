@@ -47,6 +47,7 @@ describe('the real spec and conformance tree', () => {
       'LANG-MOD': 'spec/language/modules.md',
       'LANG-TYPE': 'spec/language/types.md',
       'LANG-GEN': 'spec/language/generators.md',
+      'LANG-VARIANT': 'spec/language/variants.md',
     });
   });
 

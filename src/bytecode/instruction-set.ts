@@ -169,6 +169,9 @@ export const INSTRUCTION_SET = {
   // ---- type annotations (spec/language/types.md) ----
   CheckParam: { operands: ['local', 'const'], effect: 0, doc: 'check (and convert) an annotated parameter against its type' },
   CheckType: { operands: ['const'], effect: 0, doc: 'check (and convert) the top against a type: a return value, a variable' },
+
+  // ---- Result and Option (spec/language/variants.md) ----
+  IsVariant: { operands: ['const'], effect: 0, doc: '[v] -> [bool]: v is a variant gene named in the constant (Ok Err Some None)' },
 } satisfies Record<string, InstructionSpec>;
 
 export type OpName = keyof typeof INSTRUCTION_SET;

@@ -111,4 +111,5 @@ export const enum Op {
   ImportNames = 106,
   CheckParam = 107,
   CheckType = 108,
+  IsVariant = 109,
 }

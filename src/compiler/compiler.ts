@@ -14,6 +14,7 @@ import type { TypeExpr } from '../values/types.js';
 import { compileModuleForm, compileNsRef, defineName, MODULE_FORMS, shortName } from './modules.js';
 import { FnState, VarRef } from './emitter.js';
 import { compileInfix, compilePrefixOperator, INFIX_OPS } from './infix.js';
+import { compileTryUnwrap } from './variants.js';
 import { Op } from '../bytecode/opcodes.js';
 import type { CodeUnit } from '../values/values.js';
 
@@ -269,6 +270,7 @@ export class Compiler implements FormCompiler {
         if (g.children.length !== 2) this.fail(`${first.name} expects one value`, g);
         return this.compileAssign(head, first.name, g.children[1]!, g);
       }
+      if (first.name === '?' && g.children.length === 1) return compileTryUnwrap(this, g);
       if (first.name === '..') {
         if (g.children.length !== 2) this.fail('.. expects (a .. b)', g);
         this.compileExpr(head);

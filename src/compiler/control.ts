@@ -2,14 +2,15 @@
 // (gene-core §3.4–§3.7, §7). Loops yield exactly one value ([rule] §3.5).
 import { BUILTIN_CLASSES } from '../ops/classes.js';
 import { GGene, Sym, Value, str } from '../values/values.js';
-import { compileProtected, isSym, type FormCompiler } from './form-compiler.js';
+import { compileProtected, emitReturnOfTop, isSym, type FormCompiler } from './form-compiler.js';
+import { compileCase } from './variants.js';
 import type { LoopContext } from './emitter.js';
 import { Op } from '../bytecode/opcodes.js';
 import { compileSpawn } from './threads.js';
 
 export const CONTROL_FORMS = [
   'if', 'loop', 'while', 'for', 'repeat', 'break', 'continue', 'return', 'throw', 'try',
-  'async', 'await', 'spawn', 'spawn_return',
+  'async', 'await', 'spawn', 'spawn_return', 'case',
 ] as const;
 
 export function compileControlForm(c: FormCompiler, name: string, g: GGene): void {
@@ -46,6 +47,8 @@ export function compileControlForm(c: FormCompiler, name: string, g: GGene): voi
     case 'spawn':
     case 'spawn_return':
       return compileSpawn(c, g, name === 'spawn_return');
+    case 'case':
+      return compileCase(c, g);
   }
   c.fail(`unknown form ${name}`, g);
 }
@@ -251,14 +254,8 @@ function compileContinue(c: FormCompiler, g: GGene): void {
 }
 
 function compileReturn(c: FormCompiler, g: GGene): void {
-  const fn = c.fn;
-  const before = fn.depth;
   c.compileExpr(g.children[0] ?? null);
-  if (fn.returnsSelf) c.loadSelfInstead();
-  if (fn.returnCheck >= 0) fn.emit(Op.CheckType, fn.returnCheck); // LANG-TYPE.3
-  fn.emitExits(0);
-  fn.emit(Op.Return);
-  fn.depth = before + 1;
+  emitReturnOfTop(c);
 }
 
 // ---- try / catch / finally (gene-core §3.7) ----

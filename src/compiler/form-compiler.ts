@@ -1,4 +1,4 @@
-// What the form compilers (control.ts, infix.ts, threads.ts) use of the compiler. They see it
+// What the form compilers (control.ts, infix.ts, threads.ts, variants.ts) use of the compiler. They see it
 // through this interface so that they and compiler.ts do not import each other.
 import type { CodeUnit, GGene, Loc, Value } from '../values/values.js';
 import { Sym } from '../values/values.js';
@@ -69,3 +69,14 @@ export function compileProtected(c: FormCompiler, body: () => void, okOp: Op, fa
   fn.patch(end);
 }
 
+
+/** Return the value on the stack from the running function: `return`, and `?` on Err/None. */
+export function emitReturnOfTop(c: FormCompiler): void {
+  const fn = c.fn;
+  const depth = fn.depth;
+  if (fn.returnsSelf) c.loadSelfInstead();
+  if (fn.returnCheck >= 0) fn.emit(Op.CheckType, fn.returnCheck); // LANG-TYPE.3
+  fn.emitExits(0);
+  fn.emit(Op.Return);
+  fn.depth = depth; // nominally the expression's value
+}

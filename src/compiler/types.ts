@@ -18,14 +18,15 @@ export function parseType(c: FormCompiler, form: Value): TypeExpr {
     if (form.name === 'Any') return { k: 'any' };
     return c.typeAliases.get(form.name) ?? { k: 'name', name: form.name };
   }
+  if (form instanceof GGene && form.children.some((p) => p instanceof Sym && p.name === '|')) {
+    const members = [form.type, ...form.children].filter((p) => !(p instanceof Sym && p.name === '|'));
+    return { k: 'union', of: members.map((m) => parseType(c, m)) };
+  }
   if (form instanceof GGene && form.type instanceof Sym) {
     const parts = form.children;
-    if (parts.some((p) => p instanceof Sym && p.name === '|')) {
-      const members = [form.type, ...parts].filter((p) => !(p instanceof Sym && p.name === '|'));
-      return { k: 'union', of: members.map((m) => parseType(c, m)) };
-    }
     const args = parts.flatMap((p) => (Array.isArray(p) ? p : [p])).map((p) => parseType(c, p));
-    return { k: 'app', head: form.type.name, args };
+    // `(Result Int String)` of a `(type (Result T E) …)` alias: its arguments are not checked.
+    return c.typeAliases.get(form.type.name) ?? { k: 'app', head: form.type.name, args };
   }
   c.fail(`bad type ${repr(form)}: expected a name such as Int, (A | B) or (Array T)`, form);
 }
@@ -39,12 +40,24 @@ export function emitCheckTop(c: FormCompiler, form: Value, what: string, name: s
   c.fn.emit(Op.CheckType, c.fn.constant(typeCheck(c, form, what, name)));
 }
 
-/** LANG-TYPE.1: `(type Name T)` names a type for the rest of the file; its value is nil. */
+/**
+ * LANG-TYPE.1: `(type Name T)` names a type for the rest of the file; its value is nil.
+ * `(type (Name P…) T)` has parameters, which stand for any type inside T (LANG-VARIANT.4).
+ */
 export function compileTypeAlias(c: FormCompiler, g: GGene): void {
-  const [name, form] = g.children;
-  if (name instanceof GGene) c.fail('type aliases with parameters, (type (Name T) …), are not supported', g);
-  if (!(name instanceof Sym) || form === undefined || g.children.length !== 2) c.fail('type expects (type Name T)', g);
-  c.typeAliases.set(name.name, parseType(c, form));
+  const [head, form] = g.children;
+  const name = head instanceof GGene ? head.type : head;
+  const params = head instanceof GGene ? head.children : [];
+  if (!(name instanceof Sym) || form === undefined || g.children.length !== 2) c.fail('type expects (type Name T) or (type (Name P…) T)', g);
+  const shadowed = new Map<string, TypeExpr | undefined>();
+  for (const p of params) {
+    if (!(p instanceof Sym)) c.fail(`bad type parameter ${repr(p)}: expected a name`, g);
+    shadowed.set(p.name, c.typeAliases.get(p.name));
+    c.typeAliases.set(p.name, { k: 'any' });
+  }
+  const type = parseType(c, form);
+  shadowed.forEach((t, p) => (t === undefined ? c.typeAliases.delete(p) : c.typeAliases.set(p, t)));
+  c.typeAliases.set(name.name, type);
   c.fn.emit(Op.Nil);
 }
 

@@ -6,6 +6,7 @@ import { display } from '../values/print.js';
 import type { TypeCheck, TypeExpr } from '../values/types.js';
 import { GClass, GFloat, GFunction, INT_MAX, INT_MIN, NativeFn, typeOf, type Value } from '../values/values.js';
 import { isInstanceOf } from './classes.js';
+import { isVariantTypeName, variantTypeAccepts } from './variants.js';
 
 /** Finds what a type name means where the check runs: a class, or undefined. */
 export type TypeNameLookup = (name: string) => Value | undefined;
@@ -37,12 +38,13 @@ function accepts(t: TypeExpr, v: Value, check: TypeCheck, lookup: TypeNameLookup
   }
 }
 
-/** `Any`, `Numeric` (Int or Float), `Fn` (any function), else a class: builtin (`Int`) or user. */
+/** `Any`, `Numeric` (Int or Float), `Fn` (any function), Result/Option and their variants, else a class. */
 function acceptsName(name: string, v: Value, check: TypeCheck, lookup: TypeNameLookup): boolean {
   if (name === 'Any') return true;
   if (name === 'Numeric') return typeof v === 'number' || v instanceof GFloat;
   if (name === 'Fn') return v instanceof GFunction || v instanceof NativeFn;
   const cls = lookup(name);
+  if (!(cls instanceof GClass) && isVariantTypeName(name)) return variantTypeAccepts(name, v); // LANG-VARIANT.4
   if (!(cls instanceof GClass)) throw geneError('TypeError', `${check.what} is declared ${check.text}, but ${name} is not a type or class`);
   return isInstanceOf(v, cls);
 }

@@ -7,6 +7,7 @@ import { allClasses, BUILTIN_CLASSES } from '../ops/classes.js';
 import { codePoints } from '../ops/strings.js';
 import { geneError } from '../values/errors.js';
 import { durationMs } from '../ops/durations.js';
+import { makeNone, makeVariant } from '../ops/variants.js';
 import { settleFuture } from './futures.js';
 import {
   GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value, kindName, str, truthy, typeOf,
@@ -45,6 +46,7 @@ export function installBuiltins(vm: NativeContext): void {
   const threads = installTimeAndThreads(vm, def);
   installPreludeHooks(vm, def);
   for (const [name, cls] of allClasses()) ns.define(name, cls);
+  ns.define('None', makeNone()); // LANG-VARIANT.1
   installNamespaces(vm, { ...io, ...threads });
 }
 
@@ -71,6 +73,7 @@ function installValueFunctions(def: Define): void {
   });
 
   def('typeof', (args) => str(typeOf(args[0] ?? null)));
+  for (const name of ['Ok', 'Err', 'Some']) def(name, (args) => makeVariant(name, args[0] ?? null)); // LANG-VARIANT.1
   def('len', (args) => {
     const v = args[0] ?? null;
     if (Array.isArray(v)) return v.length;

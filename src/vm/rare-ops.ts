@@ -12,6 +12,7 @@ import { Cell, GFuture, GString, Namespace, VOID, type ImportSpec, type KeyList,
 import { spawnThread } from './async-ops.js';
 import * as M from './modules.js';
 import * as T from './type-checks.js';
+import { isVariant } from '../ops/variants.js';
 import type { TypeCheck } from '../values/types.js';
 import * as K from './class-ops.js';
 import * as C from './construct.js';
@@ -199,6 +200,9 @@ function definitionInstruction(vm: Machine, frame: Frame, op: Op): void {
       break;
     case Op.CheckType:
       T.checkTop(vm, frame, consts[code[pc++]!] as TypeCheck);
+      break;
+    case Op.IsVariant:
+      stack[sp - 1] = isVariant(stack[sp - 1]!, (consts[code[pc++]!] as GString).s);
       break;
     case Op.ImportNames:
       M.importNames(vm, frame, stack[sp - 1] as Namespace, consts[code[pc++]!] as ImportSpec);
