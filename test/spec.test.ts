@@ -48,6 +48,7 @@ describe('the real spec and conformance tree', () => {
       'LANG-TYPE': 'spec/language/types.md',
       'LANG-GEN': 'spec/language/generators.md',
       'LANG-VARIANT': 'spec/language/variants.md',
+      'LANG-CONTRACT': 'spec/language/contracts.md',
     });
   });
 

@@ -10,6 +10,7 @@ function constText(c: Constant): string {
     return `<thread body; captures ${c.pushedNames.join(' ') || 'nothing'}; module names ${c.moduleNames.join(' ') || 'none'}>`;
   }
   if (typeof c === 'object' && c !== null && 'kind' in c && c.kind === 'type') return `<${c.text} for ${c.what}>`;
+  if (typeof c === 'object' && c !== null && 'kind' in c && c.kind === 'contract') return `<${c.head}>`;
   if (typeof c === 'object' && c !== null && 'kind' in c && c.kind === 'import') {
     return `<import ${c.items.map((i) => (i.as === i.name || i.name === '*' ? i.name : `${i.name}:${i.as}`)).join(' ')} from "${c.path}">`;
   }

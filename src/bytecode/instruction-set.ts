@@ -170,6 +170,8 @@ export const INSTRUCTION_SET = {
   CheckParam: { operands: ['local', 'const'], effect: 0, doc: 'check (and convert) an annotated parameter against its type' },
   CheckType: { operands: ['const'], effect: 0, doc: 'check (and convert) the top against a type: a return value, a variable' },
 
+  ContractFail: { operands: ['const'], effect: 0, doc: 'raise ContractViolation for a false ^pre/^post condition, naming the arguments (and the result)' },
+
   // ---- Result and Option (spec/language/variants.md) ----
   IsVariant: { operands: ['const'], effect: 0, doc: '[v] -> [bool]: v is a variant gene named in the constant (Ok Err Some None)' },
 } satisfies Record<string, InstructionSpec>;

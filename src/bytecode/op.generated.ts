@@ -111,5 +111,6 @@ export const enum Op {
   ImportNames = 106,
   CheckParam = 107,
   CheckType = 108,
-  IsVariant = 109,
+  ContractFail = 109,
+  IsVariant = 110,
 }

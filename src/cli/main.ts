@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { disassemble } from '../bytecode/disasm.js';
 import { DEFAULT_LIMITS, MAX_THREADS_CEILING, type Limits } from '../contract/limits.js';
 import { exitOnInternalError } from '../hosts/internal-error.js';
-import { compileSource, staticErrorLine } from './compile.js';
+import { compileSource, setProgramOptions, staticErrorLine } from './compile.js';
 import { runProgram } from './run-program.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,6 +30,7 @@ Options for run and eval:
   --channel-capacity N   undelivered messages per mailbox (default ${D.channelCapacity}) THR-CHAN.1
   --thread-memory-mb N   heap limit of each worker thread in MiB
   --max-call-depth N     Gene call depth before StackOverflow (default ${D.maxCallDepth})
+  --contracts=on|off     check ^pre/^post conditions (default on)                  LANG-CONTRACT.3
   --no-gir-cache         accepted for compatibility with upstream's runner (no effect)
 
 Environment:
@@ -57,8 +58,9 @@ function intOption(name: string, value: string | undefined, min: number, max: nu
 }
 
 /** Parse run/eval options; returns the limits and the remaining positional arguments. */
-export function parseRunOptions(argv: string[]): { limits: Limits; rest: string[] } {
+export function parseRunOptions(argv: string[]): { limits: Limits; rest: string[]; contracts: boolean } {
   const limits = { ...DEFAULT_LIMITS };
+  let contracts = true;
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -79,12 +81,18 @@ export function parseRunOptions(argv: string[]): { limits: Limits; rest: string[
         break;
       case '--no-gir-cache':
         break;
+      case '--contracts': {
+        const v = value();
+        if (v !== 'on' && v !== 'off') throw new UsageError(`--contracts expects on or off, got ${v ?? 'nothing'}`);
+        contracts = v === 'on';
+        break;
+      }
       default:
         if (a.startsWith('--')) throw new UsageError(`unknown option ${a} (see gene --help)`);
         rest.push(a);
     }
   }
-  return { limits: limits as Limits, rest };
+  return { limits: limits as Limits, rest, contracts };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -102,7 +110,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(version() + '\n');
       return 0;
     case 'run': {
-      const { limits, rest } = parseRunOptions(args);
+      const { limits, rest, contracts } = parseRunOptions(args);
+      setProgramOptions({ contracts });
       const file = rest[0];
       if (file === undefined) throw new UsageError('gene run needs a FILE');
       const source = readSourceFile(file);
@@ -113,7 +122,8 @@ async function main(argv: string[]): Promise<number> {
       return runProgram(source.text, file, limits);
     }
     case 'eval': {
-      const { limits, rest } = parseRunOptions(args);
+      const { limits, rest, contracts } = parseRunOptions(args);
+      setProgramOptions({ contracts });
       if (rest.length === 0) throw new UsageError('gene eval needs CODE');
       return runProgram(rest.join(' '), '<eval>', limits);
     }
@@ -137,7 +147,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'repl': {
       const { startRepl } = await import('./repl.js');
-      return startRepl(parseRunOptions(args).limits);
+      const { limits, contracts } = parseRunOptions(args);
+      setProgramOptions({ contracts });
+      return startRepl(limits);
     }
     case 'spec': {
       const { specMain } = await import('../spec/cli.js');

@@ -71,7 +71,7 @@ function compileMember(c: Compiler, member: Value, className: string): void {
     if (params === undefined) c.fail(`method ${name.name} expects a parameter list: (method ${name.name} [a b] body…)`, member);
     const isAsync = member.props.get('async') === true;
     const typed = splitReturnType(body);
-    const unit = c.compileFunction(`${className}.${name.name}`, methodParams(c, params, member), typed.body, loc, isAsync, false, typed.returnType);
+    const unit = c.compileFunction(`${className}.${name.name}`, methodParams(c, params, member), typed.body, loc, isAsync, false, typed.returnType, member.props);
     fn.emit(Op.Closure, fn.constant(unit));
     fn.emit(Op.DefineMethod, fn.name_(name.name), 0);
     return;

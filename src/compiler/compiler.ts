@@ -6,7 +6,8 @@ import { CompileError, ParseError } from '../values/errors.js';
 import { GChar, GFloat, GGene, GMap, GString, Loc, Sym, Value } from '../values/values.js';
 import { CLASS_FORMS, compileClassForm, compileSelfBase, isBareSelfField } from './classes.js';
 import { compileControlForm, CONTROL_FORMS } from './control.js';
-import { compileProtected, DEFAULT_COMPILE_OPTIONS, isSpread, type CompileOptions, type FormCompiler } from './form-compiler.js';
+import { compileProtected, DEFAULT_COMPILE_OPTIONS, emitReturnOfTop, isSpread, type CompileOptions, type FormCompiler } from './form-compiler.js';
+import { compileContracts } from './contracts.js';
 import { compileThreadMethod } from './threads.js';
 import { compileParams } from './params.js';
 import { annotatedName, compileTypeAlias, emitCheckTop, splitReturnType, typeCheck } from './types.js';
@@ -430,14 +431,14 @@ export class Compiler implements FormCompiler {
     const body = name !== undefined && name.length > 1 && name.endsWith('*') ? [generatorBody(split.body, g)] : split.body;
     // Declare the name first so the body can call itself.
     const ref = name !== undefined && !isPath ? fn.declare(name) : undefined;
-    const unit = this.compileFunction(name ?? '<anonymous>', params, body, g.loc ?? fn.loc, isAsync, false, returnType);
+    const unit = this.compileFunction(name ?? '<anonymous>', params, body, g.loc ?? fn.loc, isAsync, false, returnType, g.props);
     fn.emit(Op.Closure, fn.constant(unit));
     if (ref !== undefined) fn.emitStore(ref, true);
     else if (isPath) defineName(this, nameSym!, g);
   }
 
   /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor). */
-  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf = false, returnType?: Value): CodeUnit {
+  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf = false, returnType?: Value, props?: ReadonlyMap<string, Value>): CodeUnit {
     const outer = this.fn;
     let known = new Set<number>();
     let unit: CodeUnit;
@@ -448,12 +449,11 @@ export class Compiler implements FormCompiler {
       if (returnType !== undefined && !isAsync && !returnsSelf) this.fn.returnCheck = this.fn.constant(typeCheck(this, returnType, `return value of ${name}`, name));
       this.fn.pushScope();
       const shape = compileParams(this, params);
+      if (props !== undefined) compileContracts(this, props, name, isAsync); // LANG-CONTRACT.1
       if (this.options.safepoints) this.fn.emit(Op.CheckChannel);
       if (isAsync) compileProtected(this, () => this.compileBody(body), Op.FutureOk, Op.FutureFail);
       else this.compileBody(body);
-      if (returnsSelf) this.loadSelfInstead();
-      if (this.fn.returnCheck >= 0) this.fn.emit(Op.CheckType, this.fn.returnCheck);
-      this.fn.emit(Op.Return);
+      emitReturnOfTop(this);
       if (!this.fn.needsRecompile) {
         unit = this.fn.finish({ ...shape, isAsync });
         break;

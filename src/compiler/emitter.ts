@@ -87,6 +87,8 @@ export class FnState {
   returnsSelf = false;
   /** The CheckType constant of a `-> T` return type, or -1 (types.md). */
   returnCheck = -1;
+  /** Emits the `^post` checks at each return, the value to return on the stack (contracts.md). */
+  onReturn: (() => void) | null = null;
 
   constructor(
     readonly parent: FnState | null,

@@ -15,6 +15,8 @@ export interface CompileOptions {
    * 'compiling' while the module itself is being compiled (a cycle).
    */
   readonly embedImports?: Map<string, CodeUnit | 'compiling'>;
+  /** Compile `^pre`/`^post` checks (LANG-CONTRACT.3: off with `--contracts=off`). */
+  readonly contracts?: boolean;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { safepoints: true };
@@ -31,8 +33,8 @@ export interface FormCompiler {
   compileSeparateModule(forms: Value[], name: string, loc?: Loc): CodeUnit;
   /** Read and compile an imported file with these options (ParseError, CompileError, ModuleFileError). */
   compileModuleFile(file: string): CodeUnit;
-  /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor); `returnType`: the form after `->`. */
-  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf?: boolean, returnType?: Value): CodeUnit;
+  /** `returnsSelf`: a constructor, whose value is always `self` (classes.md#ctor); `returnType`: the form after `->`; `props`: `^pre`/`^post`. */
+  compileFunction(name: string, params: readonly Value[], body: readonly Value[], loc: Loc, isAsync: boolean, returnsSelf?: boolean, returnType?: Value, props?: ReadonlyMap<string, Value>): CodeUnit;
   /** `(type Name T)` aliases seen so far in this file (types.md). */
   readonly typeAliases: Map<string, TypeExpr>;
   /** Push [args kw] for a call with keyword arguments or spreads. */
@@ -77,6 +79,7 @@ export function emitReturnOfTop(c: FormCompiler): void {
   if (fn.returnsSelf) c.loadSelfInstead();
   if (fn.returnCheck >= 0) fn.emit(Op.CheckType, fn.returnCheck); // LANG-TYPE.3
   fn.emitExits(0);
+  fn.onReturn?.(); // LANG-CONTRACT.2
   fn.emit(Op.Return);
   fn.depth = depth; // nominally the expression's value
 }

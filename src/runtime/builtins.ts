@@ -8,6 +8,8 @@ import { codePoints } from '../ops/strings.js';
 import { geneError } from '../values/errors.js';
 import { durationMs } from '../ops/durations.js';
 import { makeNone, makeVariant } from '../ops/variants.js';
+import { installMath } from './math.js';
+import { systemNamespace } from './system.js';
 import { settleFuture } from './futures.js';
 import {
   GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value, kindName, str, truthy, typeOf,
@@ -43,6 +45,8 @@ export function installBuiltins(vm: NativeContext): void {
   const io = installOutput(vm, def);
   installValueFunctions(def);
   installOperators(def);
+  installMath(def);
+  ns.define('system', systemNamespace());
   const threads = installTimeAndThreads(vm, def);
   installPreludeHooks(vm, def);
   for (const [name, cls] of allClasses()) ns.define(name, cls);

@@ -17,6 +17,7 @@ export const ERROR_KINDS = {
   IntegerOverflow: 'an integer result is outside the 48-bit range',
   MethodNotFound: 'the receiver has no method of that name',
   AssertionFailed: 'an assert condition was false',
+  ContractViolation: 'a ^pre or ^post condition of a function or method was false',
   ControlFlowError: 'break or continue outside a loop',
   StackOverflow: 'the call depth limit was exceeded',
   OutOfMemory: 'a String or Array would grow past the size limit of the implementation',

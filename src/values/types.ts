@@ -10,6 +10,19 @@ export type TypeExpr =
   /** `(Array Int)`, `(Map K V)`, `(Fn [A] R)`: only the head's kind is checked (as upstream). */
   | { readonly k: 'app'; readonly head: string; readonly args: readonly TypeExpr[] };
 
+/**
+ * A failed `^pre`/`^post` condition (spec/language/contracts.md): what the ContractFail
+ * instruction needs to name it — the function, which condition, its text, the parameters.
+ */
+export interface ContractCheck {
+  readonly kind: 'contract';
+  /** `positive_only precondition #1 failed: (x > 0)` */
+  readonly head: string;
+  readonly params: readonly { readonly name: string; readonly slot: number }[];
+  /** A postcondition: the message adds `| result=…` (the value on the stack). */
+  readonly post: boolean;
+}
+
 /** One check the VM makes: a parameter, a return value or a variable against a type. */
 export interface TypeCheck {
   readonly kind: 'type';

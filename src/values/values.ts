@@ -1,6 +1,6 @@
 // Gene values (gene-core.md §2.1). Ints are JS numbers (always integral, 48-bit);
 // every other kind is a small class so that printing, equality and copying can tell kinds apart.
-import type { TypeCheck } from './types.js';
+import type { ContractCheck, TypeCheck } from './types.js';
 
 /** A source position: 1-based line and column. */
 export interface Loc {
@@ -430,7 +430,7 @@ export interface ImportSpec {
   readonly error?: { readonly kind: 'ParseError' | 'CompileError' | 'ImportError'; readonly message: string; readonly loc?: Loc };
 }
 
-export type Constant = Value | CodeUnit | SpawnSpec | KeyList | ImportSpec | TypeCheck;
+export type Constant = Value | CodeUnit | SpawnSpec | KeyList | ImportSpec | TypeCheck | ContractCheck;
 
 export interface CodeUnit {
   readonly kind: 'unit';

@@ -13,7 +13,8 @@ import { spawnThread } from './async-ops.js';
 import * as M from './modules.js';
 import * as T from './type-checks.js';
 import { isVariant } from '../ops/variants.js';
-import type { TypeCheck } from '../values/types.js';
+import type { ContractCheck, TypeCheck } from '../values/types.js';
+import { contractFail } from './contracts.js';
 import * as K from './class-ops.js';
 import * as C from './construct.js';
 import type { Frame } from './frame.js';
@@ -200,6 +201,9 @@ function definitionInstruction(vm: Machine, frame: Frame, op: Op): void {
       break;
     case Op.CheckType:
       T.checkTop(vm, frame, consts[code[pc++]!] as TypeCheck);
+      break;
+    case Op.ContractFail:
+      contractFail(vm, frame, consts[code[pc++]!] as ContractCheck);
       break;
     case Op.IsVariant:
       stack[sp - 1] = isVariant(stack[sp - 1]!, (consts[code[pc++]!] as GString).s);
