@@ -10,6 +10,7 @@ import { durationMs } from '../ops/durations.js';
 import { makeNone, makeVariant } from '../ops/variants.js';
 import { installMath } from './math.js';
 import { systemNamespace } from './system.js';
+import { base64Functions } from './encoding.js';
 import { settleFuture } from './futures.js';
 import {
   GFloat, GFuture, GMap, GRange, GString, NativeFn, NativeImpl, ThreadHandle, ThreadMessageValue, Value, kindName, str, truthy, typeOf,
@@ -207,6 +208,7 @@ function installNamespaces(vm: NativeContext, fns: ThreadFunctions & { println: 
       recv: new NativeFn('gene/recv', recv),
       typeof: ns.lookup('typeof')!.v,
       len: ns.lookup('len')!.v,
+      ...base64Functions(), // LANG-BUILTIN.11
     }),
   );
 }
