@@ -152,7 +152,7 @@ function valueInstruction(vm: Machine, frame: Frame, op: Op): void {
   vm.sp = sp;
 }
 
-/** Definitions and their checks: classes, methods, namespaces, modules, type checks, spawn. */
+/** Definitions and their checks: classes, methods, namespaces, modules, type checks, contracts, variant tests, spawn. */
 function definitionInstruction(vm: Machine, frame: Frame, op: Op): void {
   const stack = vm.stack;
   const { code, consts } = frame;
