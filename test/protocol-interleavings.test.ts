@@ -476,7 +476,9 @@ function memWith(s: SlotSetup): RecordingMem {
 }
 
 describe('the transitions the runtime runs (transitions.generated.ts)', () => {
-  it('are generated from the current transitions.ts', () => {
+  // In the mutation sandbox (tools/mutate/gene-runner.ts) the runtime's file carries Stryker's
+  // instrumentation, so it cannot equal the generator's output there; everywhere else it must.
+  it.skipIf(process.env.GENE_MUTATION_SANDBOX === '1')('are generated from the current transitions.ts', () => {
     expect(readFileSync(GENERATED_FILE, 'utf8')).toBe(renderDirectTransitions(readFileSync(SOURCE_FILE, 'utf8')));
   });
   it('make the same atomic operations, in the same order, with the same results, as the explored ones', () => {

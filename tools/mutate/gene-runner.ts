@@ -6,17 +6,23 @@
 // which mutants a test reaches, so every mutant would need the whole suite (hours on two cores).
 // This runner measures per-test coverage in those processes (coverage-preload.cjs records each
 // mutant id the instrumented code reaches) and then runs, for each mutant, only the tests that
-// reach it, fastest first, stopping at the first failure. Judging stays with the conformance
-// runner (the code of `gene conformance`, from this checkout, never mutated), called in-process.
+// reach it, stopping at the first failure. Judging stays with the conformance runner (the code of
+// `gene conformance`, from this checkout, never mutated), called in-process.
+//
+// What a mutant costs is mostly how many cases it runs and how long a hanging one is waited for
+// (a case is a process start, ~0.3 s, and usually a Worker start). So: the tests that killed
+// mutants on the same line, then in the same file, go first (most mutants die in the first one);
+// a case's time limit while a mutant is active is a few times what it took in the dry run, not its
+// class's 10 s; and the dry run, which every chunk pays, runs two cases at a time.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
 import type { ConformanceCase } from '../../src/conformance/case-file.js';
 import { loadLimits } from '../../src/conformance/limits.js';
-import { DEFAULT_MAX_OUTPUT_BYTES, runSuite } from '../../src/conformance/runner.js';
+import { caseTimeoutMs, DEFAULT_MAX_OUTPUT_BYTES, runSuite } from '../../src/conformance/runner.js';
 import { loadSuite } from '../../src/conformance/suite.js';
 import type { Logger } from '@stryker-mutator/api/logging';
 import type { MutantCoverage, StrykerOptions } from '@stryker-mutator/api/core';
@@ -51,6 +57,17 @@ export interface GeneRunnerOptions {
   maxTimeouts: number;
   /** Seconds a unit test file may run. */
   unitTimeoutSeconds: number;
+  /** Tests the dry run runs at once (each case is a process of its own). */
+  dryRunJobs: number;
+  /**
+   * While a mutant is active a test may run `mutantTimeoutFactor` × its dry-run time plus the
+   * longest wait the case itself bounds (`^timeout N`, `sleep N`), at least mutantTimeoutMinMs,
+   * at most its usual limit. 0 turns this off (the usual limits).
+   */
+  mutantTimeoutFactor: number;
+  mutantTimeoutMinMs: number;
+  /** 'kills': tests that killed mutants nearby first (see inKillOrder); 'fastest': by dry-run time only. */
+  testOrder: 'kills' | 'fastest';
 }
 
 const DEFAULTS: GeneRunnerOptions = {
@@ -61,8 +78,12 @@ const DEFAULTS: GeneRunnerOptions = {
   unitTestPattern: '^(threads-.*|protocol-.*|(mailbox|codec)\\.fuzz)\\.test\\.ts$',
   timeoutScale: 1,
   dryRunTimeoutScale: 3,
-  maxTimeouts: 2,
+  maxTimeouts: 4,
   unitTimeoutSeconds: 120,
+  dryRunJobs: 2,
+  mutantTimeoutFactor: 4,
+  mutantTimeoutMinMs: 3000,
+  testOrder: 'kills',
 };
 
 export const strykerValidationSchema = {
@@ -83,6 +104,33 @@ interface GeneTest {
   file: string;
   /** The parsed case (kind 'case'). */
   conformanceCase?: ConformanceCase;
+  /** The longest wait the case bounds itself (ms): a mutant that breaks a rule may make it wait that long. */
+  ownWaitMs: number;
+  /** The source modules a unit test file imports itself (paths relative to the project). */
+  imports: Set<string>;
+}
+
+/** The project's source modules a test file imports directly: `from '../src/x/y.js'` -> `src/x/y.ts`. */
+export function importedModules(testFile: string, source: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of source.matchAll(/from\s+'(\.{1,2}\/[^']+)\.js'/g)) {
+    const path = join(dirname(testFile), `${m[1]}.ts`);
+    if (path.startsWith('src/')) out.add(path);
+  }
+  return out;
+}
+
+/** Set for every test the runner starts: a test that checks a generated file is current skips that check (the sandbox's source is instrumented). */
+export const SANDBOX_ENV = 'GENE_MUTATION_SANDBOX';
+
+/** The longest bounded wait a case's code names: `^timeout N`, `sleep N`, `sleep_async N` (ms, at most 60 s). */
+export function ownWaitMs(source: string): number {
+  let longest = 0;
+  for (const m of source.matchAll(/(?:\^timeout|\bsleep(?:_async)?)\s+(\d+)/g)) {
+    const ms = Number(m[1]);
+    if (ms <= 60_000) longest = Math.max(longest, ms);
+  }
+  return longest;
 }
 
 type Outcome = { status: 'pass' } | { status: 'fail' | 'timeout'; message: string };
@@ -92,6 +140,28 @@ const DRY_RUN_FAILURES = 'reports/mutation/dry-run-failures.json';
 
 /** Durations from the dry run, shared with the runner processes that run mutants. */
 const DURATIONS_FILE = '.gene-mutate-durations.json';
+
+/** Which test killed a mutant where, shared by the runner processes (one JSON line per kill). */
+const KILLS_FILE = '.gene-mutate-kills.jsonl';
+
+/**
+ * The module a part belongs to by this project's naming: `src/threads/codec-encoder.ts` is a part
+ * of `src/threads/codec.ts` (which re-exports it), so a unit test of the codec tests its parts.
+ */
+export function facadeOf(file: string): string {
+  const base = basename(file);
+  const dash = base.indexOf('-');
+  return dash > 0 ? join(dirname(file), `${base.slice(0, dash)}.ts`) : file;
+}
+
+/** What importing the mutated module itself counts for, in kills, when ordering a unit test (inKillOrder). */
+const DIRECT_PRIOR = 5;
+
+interface Kill {
+  file: string;
+  line: number;
+  test: string;
+}
 
 function listFiles(dir: string, suffix: string): string[] {
   if (!existsSync(dir)) return [];
@@ -130,12 +200,25 @@ export class GeneConformanceRunner implements TestRunner {
     const suite = loadSuite(dirs, join(this.sandbox, 'conformance', 'features.txt'));
     const cases = suite.cases
       .filter((c) => c.features.some((f) => this.opts.caseFeatures.includes(f)))
-      .map((c): GeneTest => ({ id: `case ${relative(this.sandbox, c.file)}`, kind: 'case', file: relative(this.sandbox, c.file), conformanceCase: c }));
+      .map((c): GeneTest => ({
+        id: `case ${relative(this.sandbox, c.file)}`,
+        kind: 'case',
+        file: relative(this.sandbox, c.file),
+        conformanceCase: c,
+        ownWaitMs: ownWaitMs(readFileSync(c.file, 'utf8')),
+        imports: new Set<string>(),
+      }));
     const pattern = new RegExp(this.opts.unitTestPattern);
     const units = this.opts.unitTestDirs
       .flatMap((dir) => listFiles(join(this.sandbox, dir), '.test.ts'))
       .filter((file) => pattern.test(basename(file)))
-      .map((file): GeneTest => ({ id: `unit ${relative(this.sandbox, file)}`, kind: 'unit', file: relative(this.sandbox, file) }));
+      .map((file): GeneTest => ({
+        id: `unit ${relative(this.sandbox, file)}`,
+        kind: 'unit',
+        file: relative(this.sandbox, file),
+        ownWaitMs: 0,
+        imports: importedModules(relative(this.sandbox, file), readFileSync(file, 'utf8')),
+      }));
     this.tests = [...cases, ...units];
     this.log.info(`gene-conformance: ${cases.length} cases, ${units.length} unit test files`);
   }
@@ -145,7 +228,7 @@ export class GeneConformanceRunner implements TestRunner {
     const failures: { test: string; attempt: number; message: string }[] = [];
     const perTest: MutantCoverage['perTest'] = {};
     const queue = [...this.tests];
-    const worker = async (): Promise<void> => {
+    const worker = async (lane: number): Promise<void> => {
       for (let test = queue.shift(); test; test = queue.shift()) {
         // A test that fails on the unmutated code is run once more; failing twice, it is left out
         // (Skipped, named in DRY_RUN_FAILURES) so that one flaky case does not stop the whole run.
@@ -156,7 +239,7 @@ export class GeneConformanceRunner implements TestRunner {
         for (let attempt = 1; attempt <= 2; attempt++) {
           const coverageFile = join(this.scratch, `coverage-${++this.runCount}.txt`);
           const started = Date.now();
-          outcome = await this.runTest(test, { coverageFile, timeoutScale: this.opts.dryRunTimeoutScale });
+          outcome = await this.runTest(test, { coverageFile, timeoutScale: this.opts.dryRunTimeoutScale, lane });
           timeSpentMs = Date.now() - started;
           covered = {};
           if (existsSync(coverageFile)) {
@@ -175,8 +258,9 @@ export class GeneConformanceRunner implements TestRunner {
         }
       }
     };
-    // One test at a time: a case's environment (its coverage file) is this process's.
-    await worker();
+    // Each lane's case gets its own environment (coverage file) and scratch folder (runCase).
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.dryRunJobs) }, (_, lane) => worker(lane)));
+    results.sort((a, b) => this.tests.findIndex((t) => t.id === a.id) - this.tests.findIndex((t) => t.id === b.id));
     this.durations = Object.fromEntries(results.map((r) => [r.id, r.timeSpentMs]));
     writeFileSync(join(this.sandbox, DURATIONS_FILE), JSON.stringify(this.durations));
     writeFileSync(join(this.project(), DRY_RUN_FAILURES), JSON.stringify(failures, null, 2));
@@ -190,16 +274,18 @@ export class GeneConformanceRunner implements TestRunner {
   async mutantRun(options: MutantRunOptions): Promise<MutantRunResult> {
     const durations = this.knownDurations();
     const wanted = options.testFilter ? new Set(options.testFilter) : undefined;
-    // Fastest first: most mutants die in the first failing case, and it should be a quick one.
-    const tests = this.tests
-      .filter((t) => !wanted || wanted.has(t.id))
-      .sort((a, b) => (durations[a.id] ?? Infinity) - (durations[b.id] ?? Infinity));
+    const mutant = options.activeMutant;
+    const file = relative(this.sandbox, mutant.fileName);
+    const line = mutant.location.start.line;
+    const tests = this.inKillOrder(this.tests.filter((t) => !wanted || wanted.has(t.id)), file, line, durations);
     const timeouts: string[] = [];
     let ran = 0;
     for (const test of tests) {
       ran++;
-      const outcome = await this.runTest(test, { activeMutant: options.activeMutant.id, timeoutScale: this.opts.timeoutScale });
+      const timeoutMs = this.mutantTimeoutMs(test, durations[test.id]);
+      const outcome = await this.runTest(test, { activeMutant: mutant.id, timeoutScale: this.opts.timeoutScale, timeoutMs });
       if (outcome.status === 'fail') {
+        appendFileSync(join(this.sandbox, KILLS_FILE), `${JSON.stringify({ file, line, test: test.id } satisfies Kill)}\n`);
         return { status: MutantRunStatus.Killed, killedBy: [test.id], failureMessage: outcome.message, nrOfTests: ran };
       }
       if (outcome.status === 'timeout') {
@@ -214,6 +300,48 @@ export class GeneConformanceRunner implements TestRunner {
 
   async dispose(): Promise<void> {
     rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  /**
+   * The order to try a mutant's tests in: first those that killed a mutant on the same line (the
+   * latest first); then by expected kills per second: (1 + the mutants of the same file it killed
+   * + DIRECT_PRIOR if it is a unit test importing the mutated module itself) / its dry-run time.
+   * So a quick case that killed neighbours goes before one that never did, a 15 s unit test file
+   * that killed once does not go before every case, and a unit test of exactly that module comes
+   * early (a mutant of a constant every case reaches would otherwise run ~200 cases first).
+   */
+  private inKillOrder(tests: GeneTest[], file: string, line: number, durations: Record<string, number>): GeneTest[] {
+    const sameLine = new Map<string, number>();
+    const sameFile = new Map<string, number>();
+    let kills: Kill[] = [];
+    try {
+      kills = readFileSync(join(this.sandbox, KILLS_FILE), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Kill);
+    } catch {
+      // no kill yet
+    }
+    const direct = this.opts.testOrder === 'kills';
+    if (!direct) kills = [];
+    kills.forEach((k, order) => {
+      if (k.file !== file) return;
+      sameFile.set(k.test, (sameFile.get(k.test) ?? 0) + 1);
+      if (k.line === line) sameLine.set(k.test, order + 1);
+    });
+    return tests
+      .map((t) => {
+        const ofModule = direct && (t.imports.has(file) || t.imports.has(facadeOf(file)));
+        const kills = 1 + (sameFile.get(t.id) ?? 0) + (ofModule ? DIRECT_PRIOR : 0);
+        return { t, line: sameLine.get(t.id) ?? 0, rate: kills / Math.max(1, durations[t.id] ?? Infinity) };
+      })
+      .sort((a, b) => b.line - a.line || b.rate - a.rate)
+      .map(({ t }) => t);
+  }
+
+  /** A test's time limit while a mutant is active (see mutantTimeoutFactor); undefined: its usual limit. */
+  private mutantTimeoutMs(test: GeneTest, dryRunMs: number | undefined): number | undefined {
+    const factor = this.opts.mutantTimeoutFactor;
+    if (factor <= 0 || dryRunMs === undefined) return undefined;
+    const usual = test.kind === 'case' ? caseTimeoutMs(test.conformanceCase!, this.opts.timeoutScale) : this.opts.unitTimeoutSeconds * 1000;
+    return Math.min(usual, Math.max(this.opts.mutantTimeoutMinMs, Math.round(factor * dryRunMs + test.ownWaitMs)));
   }
 
   /** The project this plugin belongs to (Stryker runs tests in a copy of it, the sandbox). */
@@ -232,21 +360,28 @@ export class GeneConformanceRunner implements TestRunner {
     return this.durations;
   }
 
-  private runTest(test: GeneTest, how: { coverageFile?: string; activeMutant?: string; timeoutScale: number }): Promise<Outcome> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: how.coverageFile ? `--require ${PRELOAD}` : '' };
+  private runTest(test: GeneTest, how: { coverageFile?: string; activeMutant?: string; timeoutScale: number; timeoutMs?: number; lane?: number }): Promise<Outcome> {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: how.coverageFile ? `--require ${PRELOAD}` : '', [SANDBOX_ENV]: '1' };
     delete env.__STRYKER_ACTIVE_MUTANT__;
     delete env.GENE_MUTATE_COVERAGE_FILE;
     if (how.coverageFile) env.GENE_MUTATE_COVERAGE_FILE = how.coverageFile;
     if (how.activeMutant !== undefined) env.__STRYKER_ACTIVE_MUTANT__ = how.activeMutant;
-    return test.kind === 'case' ? this.runCase(test, env, how.timeoutScale) : this.runUnit(test, env);
+    const usualMs = test.kind === 'case' ? caseTimeoutMs(test.conformanceCase!, how.timeoutScale) : this.opts.unitTimeoutSeconds * 1000;
+    const timeoutScale = how.timeoutMs === undefined ? how.timeoutScale : (how.timeoutScale * how.timeoutMs) / usualMs;
+    return test.kind === 'case' ? this.runCase(test, env, timeoutScale, how.lane ?? 0) : this.runUnit(test, env, how.timeoutMs);
   }
 
-  private async runCase(test: GeneTest, env: NodeJS.ProcessEnv, timeoutScale: number): Promise<Outcome> {
-    // The conformance runner gives each case this process's environment (plus GENE_CONFORMANCE).
+  private async runCase(test: GeneTest, env: NodeJS.ProcessEnv, timeoutScale: number, lane: number): Promise<Outcome> {
+    // The conformance runner gives each case this process's environment (plus GENE_CONFORMANCE),
+    // read when it starts the case, which runSuite does before its first await: so each lane's
+    // case gets its own environment, and process.env is restored at once.
+    const tempDir = join(this.scratch, `lane-${lane}`);
+    mkdirSync(tempDir, { recursive: true });
     const saved = process.env;
     process.env = env;
+    let running: ReturnType<typeof runSuite>;
     try {
-      const report = await runSuite({
+      running = runSuite({
         impl: 'the sandbox gene',
         implWords: [process.execPath, join(this.sandbox, 'bin', 'gene.js')],
         cases: [test.conformanceCase!],
@@ -255,16 +390,16 @@ export class GeneConformanceRunner implements TestRunner {
         limits: this.limits(),
         allowUnexpectedPass: false,
         maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
-        tempDir: this.scratch,
+        tempDir,
       });
-      const result = report.results[0]!;
-      if (result.status === 'pass' || result.status === 'skip') return { status: 'pass' };
-      const why = result.failure?.reason ?? result.reason ?? 'failed';
-      const message = [why, ...(result.failure?.diff ?? [])].join('\n').slice(0, 4000);
-      return { status: /^timeout\b/.test(why) ? 'timeout' : 'fail', message };
     } finally {
       process.env = saved;
     }
+    const result = (await running).results[0]!;
+    if (result.status === 'pass' || result.status === 'skip') return { status: 'pass' };
+    const why = result.failure?.reason ?? result.reason ?? 'failed';
+    const message = [why, ...(result.failure?.diff ?? [])].join('\n').slice(0, 4000);
+    return { status: /^timeout\b/.test(why) ? 'timeout' : 'fail', message };
   }
 
   private limitsRecord: ReturnType<typeof loadLimits> | undefined;
@@ -272,12 +407,12 @@ export class GeneConformanceRunner implements TestRunner {
     return (this.limitsRecord ??= loadLimits(join(this.sandbox, 'conformance', 'limits.json'), { optional: false }));
   }
 
-  private async runUnit(test: GeneTest, env: NodeJS.ProcessEnv): Promise<Outcome> {
+  private async runUnit(test: GeneTest, env: NodeJS.ProcessEnv, timeoutMs = this.opts.unitTimeoutSeconds * 1000): Promise<Outcome> {
     const vitest = join(this.sandbox, 'node_modules', 'vitest', 'vitest.mjs');
     const config = join(this.sandbox, 'tools', 'mutate', 'vitest.units.config.ts');
     const args = [vitest, 'run', '--config', config, test.file];
-    const run = await this.spawnGroup(process.execPath, args, env, this.opts.unitTimeoutSeconds * 1000);
-    if (run.timedOut) return { status: 'timeout', message: `${test.file} ran over ${this.opts.unitTimeoutSeconds} s` };
+    const run = await this.spawnGroup(process.execPath, args, env, timeoutMs);
+    if (run.timedOut) return { status: 'timeout', message: `${test.file} ran over ${timeoutMs / 1000} s` };
     return run.code === 0 ? { status: 'pass' } : { status: 'fail', message: run.output.slice(-4000) };
   }
 
