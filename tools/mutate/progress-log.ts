@@ -100,7 +100,8 @@ export class ProgressLogReporter implements Reporter {
     }
     const testFiles: Record<string, { tests: { id: string; name: string }[] }> = {};
     for (const t of this.tests) {
-      const name = (t.fileName ?? '').replaceAll('\\', '/');
+      // Relative, so the file serves any checkout of the project.
+      const name = t.fileName ? relative(process.cwd(), t.fileName).replaceAll('\\', '/') : '';
       (testFiles[name] ??= { tests: [] }).tests.push({ id: short.get(t.id)!, name: t.name });
     }
     const report = { schemaVersion: '1.0', thresholds: this.options.thresholds, files, testFiles, projectRoot: process.cwd() };
