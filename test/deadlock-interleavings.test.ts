@@ -114,7 +114,7 @@ describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
         const [t0, w1] = watches as [DeadlockWatch, DeadlockWatch];
         t0.setWorker(1, 'starting');
         let inPort = false;
-        let reports: (string | null)[] = [null, null];
+        const reports: (string | null)[] = [null, null];
         const waits = [{}, {}];
         /** A thread's poll (host-ends.ts): the signal, then the doorbell, then what arrived. */
         const poll = (i: number) => {
@@ -159,7 +159,6 @@ describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
         }
         expect(reports[0], 'thread 0 is never told of the deadlock').toContain('thread 0: await a reply');
         expect(reports[1], 'Worker 1 is never told of the deadlock').toContain('thread 1: await a reply');
-        reports = [null, null];
       }),
       { seed: 7303, numRuns: 1000 },
     );

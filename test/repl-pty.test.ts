@@ -15,7 +15,11 @@ describe.skipIf(!python)('gene repl through a pseudo-terminal (needs python3; sk
       timeout: 180_000,
     });
     expect(r.stdout).toContain('Interrupted (Ctrl-C)');
-    expect(r.stdout.match(/Interrupted/g)?.length).toBe(2);
+    // Each of the two runaway evaluations is reported (the script checks one after each Ctrl-C).
+    // Not exactly two: the script presses Ctrl-C again when no report came within 2 s (one press
+    // can fall between two VM stretches), and on a loaded machine a slow first report then meets
+    // a second press: a count of 3 was seen once at load 0.2.
+    expect(r.stdout.match(/Interrupted/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     expect(r.status).toBe(0);
   }, 200_000);
 });

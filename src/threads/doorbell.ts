@@ -82,11 +82,13 @@ export class Doorbell {
    * Sleep until the doorbell moves away from the value last taken (no ring is lost: the sleeping
    * flag goes up before the value is checked, and a ring moves the value before it reads the
    * flag) or a port delivers a message, holding a ref'd handle meanwhile: a pending
-   * Atomics.waitAsync does not keep Node's event loop alive. Returns a function that cancels the wait.
+   * Atomics.waitAsync does not keep Node's event loop alive. `arrivedAlready`: a port delivered
+   * mail since the last look (maybe before its sender moved the doorbell): wake at once.
+   * Returns a function that cancels the wait.
    */
-  wait(wake: () => void): () => void {
+  wait(wake: () => void, arrivedAlready = false): () => void {
     this.slots.setSleeping(this.index, true);
-    if (Atomics.load(this.slots.i32, this.at) !== this.seen) {
+    if (arrivedAlready || Atomics.load(this.slots.i32, this.at) !== this.seen) {
       this.slots.setSleeping(this.index, false);
       let live = true;
       queueMicrotask(() => live && wake());

@@ -146,13 +146,7 @@ export abstract class ThreadHostBase {
   waitForEvent(wake: () => void, how: IdleHow = 'idle'): () => void {
     this.mesh.flush();
     if (how === 'idle' && this.timers.size === 0) this.deadlock.idle();
-    if (this.mesh.hasArrivals()) {
-      // A port delivered mail since the last poll (before its sender moved the doorbell, maybe).
-      let live = true;
-      queueMicrotask(() => live && wake());
-      return () => (live = false);
-    }
-    return this.bell.wait(wake);
+    return this.bell.wait(wake, this.mesh.hasArrivals());
   }
 
   // THR-LIFE.5

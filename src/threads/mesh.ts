@@ -187,18 +187,15 @@ export class Mesh {
       const m = this.inbox[i]!;
       if (isPort(m)) {
         this.inbox.splice(i, 1);
-        this.flight.taken();
-        this.install(m.peer, m.gen, m.port);
+        this.takePort(m);
       } else i++;
     }
     for (;;) {
       const r = receiveMessageOnPort(control.port);
       if (r === undefined) return;
       const m = r.message as Wire;
-      if (isPort(m)) {
-        this.flight.taken();
-        this.install(m.peer, m.gen, m.port);
-      } else this.inbox.push(m);
+      if (isPort(m)) this.takePort(m);
+      else this.inbox.push(m);
     }
   }
 
@@ -233,6 +230,11 @@ export class Mesh {
     return more;
   }
 
+  private takePort(m: Extract<Wire, { t: 'port' }>): void {
+    this.flight.taken();
+    this.install(m.peer, m.gen, m.port);
+  }
+
   private takeInbox(handle: (m: Wire) => void): void {
     while (this.inbox.length > 0) {
       this.flight.taken();
@@ -242,7 +244,7 @@ export class Mesh {
 
   private take(m: Wire, handle: (m: Wire) => void): void {
     if (Array.isArray(m)) handle(m);
-    else if (m.t === 'port') this.install(m.peer, m.gen, m.port);
+    else if (isPort(m)) this.install(m.peer, m.gen, m.port);
     else if (m.t === 'batch') for (const x of m.ms) handle(x);
     else handle(m);
   }
