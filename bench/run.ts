@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeCharts } from './charts.js';
 import type { Figure } from './figure.js';
 import { appendHistory, entryOf, machine, readHistory, startLoad } from './history.js';
+import { COUNT_FIGURES, countFigures } from './instruction-count.js';
 import { THREAD_GROUPS, threadFigures } from './threads-bench.js';
 import { cpuMeter } from './threads/cpu.js';
 import { VM_FIGURES, vmFigures } from './vm-speed.js';
@@ -22,6 +23,7 @@ const log = (s: string) => process.stderr.write(s + '\n');
 const suites: { name: string; groups: { name: string; figures: string[] }[] }[] = [
   { name: 'vm', groups: [{ name: 'vm', figures: VM_FIGURES }] },
   { name: 'threads', groups: THREAD_GROUPS },
+  { name: 'counts', groups: [{ name: 'counts', figures: COUNT_FIGURES }] },
 ];
 const allIds = suites.flatMap((s) => s.groups.flatMap((g) => g.figures));
 if (flag('--list')) {
@@ -57,7 +59,10 @@ mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 for (const s of suites) {
   if (!s.groups.some((g) => g.figures.some(want))) continue;
   const meter = cpuMeter();
-  const mine = s.name === 'vm' ? await vmFigures({ quick }) : await threadFigures({ quick, want, log });
+  const mine =
+    s.name === 'vm' ? await vmFigures({ quick })
+    : s.name === 'threads' ? await threadFigures({ quick, want, log })
+    : countFigures({ quick, want, log });
   if (s.name === 'vm') {
     // The thread groups record their own; the VM figures share one reading.
     const { otherCores, stealCores } = meter();

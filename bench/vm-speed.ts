@@ -1,38 +1,23 @@
 // VM speed against the same code in plain JavaScript, and the cost of mailbox checks and of the
 // GENE_TRACE=vm test when tracing is off, measured alternately in one run (THR-PERF). Runs the
 // built VM (dist/), as `gene run` does.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyDist } from './dist-copy.js';
 import type { Figure } from './figure.js';
 import { makeFigure } from './figure.js';
 import { median, summary } from './threads/stats.js';
 import { timeGene, type VmModules } from './built-vm.js';
 
-/**
- * A private copy of dist/ (its own module graph, JIT'd apart from the others), with the
- * GENE_TRACE=vm test compiled out of the dispatch loop when `untraced` (the
- * `if (tracer !== null) tracer(…)` statement removed). Returns its modules and a function removing it.
- */
+/** A private copy of dist/ (see copyDist) loaded: its modules and a function removing it. */
 async function vmCopy(untraced: boolean): Promise<{ modules: VmModules; remove: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'gene-vm-copy-'));
-  cpSync(fileURLToPath(new URL('../dist/', import.meta.url)), dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
-  if (untraced) {
-    const file = join(dir, 'vm', 'dispatch.js');
-    const text = readFileSync(file, 'utf8');
-    const stripped = text.replace(/if \(tracer !== null\)\s*tracer\([^;]*\);/g, '');
-    if (stripped.length === text.length) throw new Error('bench: the trace test was not found in dist/vm/dispatch.js');
-    writeFileSync(file, stripped);
-  }
+  const { dir, remove } = copyDist(untraced);
   const url = (path: string) => new URL(`file://${join(dir, path)}`).href;
   const modules: VmModules = {
     compileSource: ((await import(url('cli/compile.js'))) as typeof import('../src/cli/compile.js')).compileSource,
     LocalHost: ((await import(url('hosts/local-host.js'))) as typeof import('../src/hosts/local-host.js')).LocalHost,
     VM: ((await import(url('vm/vm.js'))) as typeof import('../src/vm/vm.js')).VM,
   };
-  return { modules, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { modules, remove };
 }
 
 /**
@@ -48,8 +33,8 @@ function timeJs(f: () => unknown): number {
   return performance.now() - t0;
 }
 
-const FIB = '(fn fib [n] (if (n < 2) n else ((fib (n - 1)) + (fib (n - 2))))) (fib 25)';
-const LOOP = '(fn run [] (var i 0) (var s 0) (while (i < 1000000) (s += i) (i += 1)) s) (run)';
+export const FIB = '(fn fib [n] (if (n < 2) n else ((fib (n - 1)) + (fib (n - 2))))) (fib 25)';
+export const LOOP = '(fn run [] (var i 0) (var s 0) (while (i < 1000000) (s += i) (i += 1)) s) (run)';
 const TOP_LOOP = '(var i 0) (var s 0) (while (i < 1000000) (s += i) (i += 1))';
 function fibJs(n: number): number {
   return n < 2 ? n : fibJs(n - 1) + fibJs(n - 2);
