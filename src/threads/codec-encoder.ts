@@ -12,7 +12,7 @@ import { Tok, lookupNative, type Enc, type EncConst, type EncUnit, type Encoded,
 
 const BUILTIN_CLASS_SET = new Set<GClass>(allClasses().map(([, c]) => c));
 
-/** Up to this many open containers, a cycle is found by scanning them (no set to keep). */
+/** Up to this many open containers, a cycle is found by scanning them (see `enter`). */
 const SHALLOW_PATH = 32;
 
 const enum Kind {
@@ -48,8 +48,6 @@ interface Open {
  * intact.
  */
 export class Encoder {
-  /** The open containers, once the path is deeper than SHALLOW_PATH (else a scan finds cycles). */
-  private onPath: Set<object> | null = null;
   private readonly open: Open[] = [];
   private where = '';
   private readonly unitIdx = new Map<CodeUnit, number>();
@@ -128,7 +126,6 @@ export class Encoder {
       const top = open[open.length - 1]!;
       if (top.i === top.vals.length) {
         open.pop();
-        if (top.o !== null) this.onPath?.delete(top.o);
         continue;
       }
       const i = top.i++;
@@ -292,22 +289,45 @@ export class Encoder {
 
   // ---- the path (for NotSendable messages) ----
 
-  /** THR-MSG-COPY.4: a value that contains itself is NotSendable, wherever it is found. */
+  /**
+   * THR-MSG-COPY.4: a value that contains itself is NotSendable, wherever it is found. Up to
+   * SHALLOW_PATH open containers the path is scanned. Deeper, `o` is compared with one container
+   * only, the one at the last power of two (Brent's cycle finding): without a check the descent
+   * into a cyclic value repeats the same containers forever, and that comparison meets the
+   * repetition within three turns of it, at O(1) a container where a set of the path cost a
+   * hash insert and delete. Then the first repetition is looked up, so the error names the same
+   * place as a full check would have.
+   */
   private enter(o: object): void {
     const open = this.open;
-    let cyclic = false;
-    if (this.onPath !== null) {
-      cyclic = this.onPath.has(o);
-      this.onPath.add(o);
-    } else {
-      for (let k = 0; k < open.length && !cyclic; k++) cyclic = open[k]!.o === o;
-      if (open.length >= SHALLOW_PATH) {
-        // Deep: a set from now on (a scan would make deep values quadratic).
-        this.onPath = new Set([o]);
-        for (const x of open) if (x.o !== null) this.onPath.add(x.o);
-      }
+    const d = open.length;
+    if (d < SHALLOW_PATH) {
+      for (let k = 0; k < d; k++) if (open[k]!.o === o) this.failCyclic(d, o);
+    } else if (open[(1 << (31 - Math.clz32(d))) - 1]!.o === o) {
+      this.failCyclic(this.firstRepetition(), o);
     }
-    if (cyclic) this.fail(`a cyclic ${kindName(o as Value).slice(2)}`, 'it contains itself');
+  }
+
+  /** The depth of the first container on the path already above it (the path's length: the one about to open). */
+  private firstRepetition(): number {
+    const seen = new Set<object>();
+    for (let k = 0; k < this.open.length; k++) {
+      const x = this.open[k]!.o;
+      if (x === null) continue;
+      if (seen.has(x)) return k;
+      seen.add(x);
+    }
+    return this.open.length;
+  }
+
+  /**
+   * The container at `depth` of the path (`opening` when that is the one about to open) contains
+   * itself: report it there, as if the path had ended at it.
+   */
+  private failCyclic(depth: number, opening: object): never {
+    const o = depth < this.open.length ? this.open[depth]!.o! : opening;
+    this.open.length = depth;
+    this.fail(`a cyclic ${kindName(o as Value).slice(2)}`, 'it contains itself');
   }
 
   /** Where the part being encoded sits: `where` and the segment of every open container. */
@@ -339,7 +359,6 @@ export class Encoder {
     const path = this.path();
     // The encoder may be reused after a failure (it is not: but leave it clean).
     this.open.length = 0;
-    this.onPath = null;
     throw geneError('NotSendable', `${path} is ${what} (not sendable: ${why})`, { path: new GString(path) });
   }
 }

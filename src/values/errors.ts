@@ -61,11 +61,13 @@ export class GeneThrow extends Error {
     // A Gene error carries its Gene trace, never the host's: capturing the JavaScript stack was
     // most of the cost of a caught Gene error (a sender retrying on ChannelFull spent ~40% of its
     // time there). Internal errors keep theirs.
-    const message = describeThrown(value);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(message);
+    super();
     Error.stackTraceLimit = limit;
+    // The message is made when read: for a thrown plain value it prints the whole value, which
+    // was most of the cost of throwing (and catching) a 100,000-deep one.
+    Object.defineProperty(this, 'message', { get: () => describeThrown(this.value), configurable: true });
   }
 }
 
