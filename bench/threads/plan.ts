@@ -12,6 +12,7 @@ export interface Plan {
   spawnAll: { n: number; runs: number };
   terminate: { rounds: number; deadlineMs: number };
   rss: { ns: number[]; runs: number; settleMs: number };
+  deep: { rounds: number };
 }
 
 /** quick keeps the whole `npm run bench -- --quick` around two minutes. */
@@ -31,6 +32,7 @@ export function plan(quick: boolean): Plan {
     spawnAll: { n: 64, runs: quick ? 2 : 5 },
     terminate: { rounds: quick ? 10 : 30, deadlineMs: 150 },
     rss: { ns: quick ? [1, 8] : [1, 8, 64], runs: quick ? 1 : 3, settleMs: 300 },
+    deep: { rounds: quick ? 3 : 7 },
   };
 }
 
