@@ -15,7 +15,6 @@ const { LocalHost } = await load<typeof import('../src/hosts/local-host.js')>('h
 const { VM } = await load<typeof import('../src/vm/vm.js')>('vm/vm.js');
 
 const source = readFileSync(programFile, 'utf8');
-// Compiled even when REPS is 0: the count of that run is the fixed part the parent subtracts.
 const unit = compileSource(source, 'count.gene', { safepoints: safepointsArg === '1' });
 for (let i = 0; i < Number(repsArg); i++) {
   const host = new LocalHost(() => {});

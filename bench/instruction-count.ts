@@ -3,7 +3,10 @@
 // differ by ±5–10% from run to run on these shared machines (code placement, load), far more than
 // the 2% to be resolved; an instruction count repeats to about 0.3% whatever else the machine does.
 // Each side runs in its own `node --single-threaded` process (no concurrent JIT, so the count does
-// not depend on timing); the count of a process that only compiles the program is subtracted.
+// not depend on timing). A run is the count of a process running the program WARM + RUNS times
+// minus one running it WARM times: the runs of a warmed-up VM, without start-up, compiling the
+// program, or V8 optimising the dispatch loop (its last recompilation, seen with --trace-opt, is in
+// the third run; before it was taken out it made ≈ 25% of the first runs' instructions).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +21,8 @@ import { FIB, LOOP } from './vm-speed.js';
 
 export const COUNT_FIGURES = ['trace-off-instructions', 'mailbox-checks-instructions'];
 
-const REPS = 4;
+const WARM = 3;
+const RUNS = 4;
 
 /** The valgrind command, or null when it is not installed (the figures are then left out). */
 function valgrind(): string | null {
@@ -32,7 +36,7 @@ interface Side {
   safepoints: boolean;
 }
 
-/** Instructions of one process running the program `reps` times (0: compiling it only). */
+/** Instructions of one process running the program `reps` times. */
 function count(child: string, side: Side, reps: number): number {
   const r = spawnSync('valgrind', [
     '--tool=callgrind', '--callgrind-out-file=/dev/null',
@@ -49,7 +53,7 @@ function perRun(child: string, sides: [Side, Side], repetitions: number): [numbe
   for (let i = 0; i < repetitions; i++) {
     for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
       const side = sides[k]!;
-      out[k]!.push((count(child, side, REPS) - count(child, side, 0)) / REPS / 1e6);
+      out[k]!.push((count(child, side, WARM + RUNS) - count(child, side, WARM)) / RUNS / 1e6);
     }
   }
   return out;
