@@ -1,7 +1,8 @@
 // The two "at no cost when off" figures (GENE_TRACE=vm off, mailbox checks) counted in machine
 // instructions under valgrind's callgrind rather than timed. Timed, the two sides of such a pair
 // differ by ±5–10% from run to run on these shared machines (code placement, load), far more than
-// the 2% to be resolved; an instruction count repeats to about 0.3% whatever else the machine does.
+// the 2% to be resolved; an instruction count does not depend on what else the machine does, and
+// counts of one side differ by at most about 1% between processes (a figure is the median of three).
 // Each side runs in its own `node --single-threaded` process (no concurrent JIT, so the count does
 // not depend on timing). A run is the count of a process running the program WARM + RUNS times
 // minus one running it WARM times: the runs of a warmed-up VM, without start-up, compiling the

@@ -163,4 +163,105 @@ describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
       { seed: 7303, numRuns: 1000 },
     );
   });
+
+  /**
+   * thr.copy.deep-values-everywhere.in-thread (1 run in 5 under load, a false Deadlock): thread 1
+   * spawns on a Worker that does not exist yet, so it asks thread 0 to start Worker 2 and holds the
+   * task until its port arrives. Thread 0 hands out the ports, and reset Worker 2's counts only
+   * after: thread 1 could post the held task first, the reset erased it from `sent`, Worker 2's
+   * taking it put `taken` one ahead, and the next task to Worker 2 was invisible: thread 1, blocking
+   * on it, found Worker 2 idle with nothing on its way. The runtime (main-host.ts startWorker) resets
+   * before any port exists; the model runs either order.
+   */
+  const startingRace = (resetFirst: boolean) =>
+    fc.property(schedules, (schedule) => {
+      const slots = SlotTable.create(4);
+      const sab = DeadlockWatch.create();
+      const [t0, w1, w2] = [0, 1, 2].map((i) => watch(sab, slots, i)) as [DeadlockWatch, DeadlockWatch, DeadlockWatch];
+      t0.setWorker(1, 'starting');
+      /** Messages in each OS thread's ports, not taken yet. */
+      const port = [0, 0, 0];
+      const post = (from: DeadlockWatch, to: number) => {
+        from.sent(to);
+        port[to]!++;
+      };
+      const take = (me: DeadlockWatch, i: number) => {
+        me.running();
+        me.taken();
+        port[i]!--;
+      };
+      let w2Started = false;
+      let report: string | null = null;
+      const awaitResult = [{}, {}];
+      const main = function* (): Actor {
+        // Thread 0 awaits thread 1's result all along; woken by 'create', it starts Worker 2.
+        report ??= t0.block(awaitResult[0]!, "thread 0: await a thread's result");
+        yield "block on thread 1's result";
+        while (port[0] === 0) yield 'asleep';
+        take(t0, 0);
+        yield "take thread 1's 'create'";
+        if (resetFirst) {
+          t0.setWorker(2, 'starting');
+          yield "reset Worker 2's counts";
+        }
+        post(t0, 1);
+        yield 'post the port to Worker 2 to thread 1';
+        if (!resetFirst) {
+          t0.setWorker(2, 'starting');
+          yield "reset Worker 2's counts";
+        }
+        w2Started = true;
+        report ??= t0.block(awaitResult[0]!, "thread 0: await a thread's result");
+        yield "block on thread 1's result again";
+      };
+      const thread1 = function* (): Actor {
+        post(w1, 0);
+        yield "ask thread 0 to start a Worker ('create'); hold the task";
+        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
+        yield 'block on the first result';
+        while (port[1] === 0) yield 'asleep';
+        take(w1, 1);
+        post(w1, 2);
+        yield 'take the port, post the held task';
+        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
+        yield 'block on the first result';
+        while (port[1] === 0) yield 'asleep';
+        take(w1, 1);
+        yield 'take the first result';
+        post(w1, 2);
+        yield 'post the second task to the idle Worker 2';
+        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
+        yield 'block on the second result';
+        while (port[1] === 0) yield 'asleep';
+        take(w1, 1);
+        yield 'take the second result';
+      };
+      const worker2 = function* (): Actor {
+        while (!w2Started) yield 'not started';
+        for (const task of ['first', 'second']) {
+          while (port[2] === 0) {
+            w2.idle();
+            yield 'idle';
+          }
+          take(w2, 2);
+          yield `take the ${task} task`;
+          post(w2, 1);
+          yield `post the ${task} result`;
+        }
+        w2.idle();
+        yield 'idle';
+      };
+      const trace = interleave({ main: main(), thread1: thread1(), worker2: worker2() }, schedule);
+      if (report !== null) throw new Error(`deadlock declared: ${report}\ninterleaving: ${trace.join(' → ')}`);
+    });
+
+  it('a Worker being started has its counts reset before anyone can post to it (no false deadlock)', () => {
+    fc.assert(startingRace(true), { seed: 7304, numRuns: 3000 });
+  });
+
+  it('the old order, ports before the reset, declares a false deadlock under some schedule', () => {
+    const r = fc.check(startingRace(false), { seed: 7304, numRuns: 3000 });
+    expect(r.failed).toBe(true);
+    expect(String(r.errorInstance)).toContain('deadlock declared');
+  });
 });

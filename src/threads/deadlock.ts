@@ -140,7 +140,9 @@ export class DeadlockWatch {
   /**
    * Thread 0: Worker w starts (Running until it idles: messages to an earlier Worker there were
    * lost with it), is being stopped (Stopping: it is about to end, and its exit will act), or is
-   * gone (Absent).
+   * gone (Absent). 'starting' resets w's counts, so it must come before any port to w exists:
+   * a message posted to w before the reset would be erased from `sent`, and w's taking it would
+   * then hide the next message to w from every scan (a false deadlock).
    */
   setWorker(w: number, presence: WorkerPresence): void {
     if (presence === 'starting') {

@@ -78,6 +78,9 @@ export class MainThreadHost extends ThreadHost {
    */
   private startWorker(w: number): void {
     const gen = this.slots.gen(w);
+    // THR-LIFE.5: w's message counts start afresh before any port to it exists. A peer given its
+    // port may post to w at once (a task it held): counted after the reset, not erased by it.
+    this.deadlock.setWorker(w, 'starting');
     const peers: WorkerBoot['peers'] = [];
     for (let x = 1; x < MAX_WORKERS; x++) {
       if (x === w || this.workers[x] === undefined || this.dying.has(x)) continue;
@@ -94,7 +97,6 @@ export class MainThreadHost extends ThreadHost {
       deadlock: this.deadlock.buffer,
     };
     markWorkerGone(w, false);
-    this.deadlock.setWorker(w, 'starting');
     const worker = new Worker(WORKER_URL, {
       workerData: boot,
       transferList: [control.port2, ...peers.map((p) => p.port)],
