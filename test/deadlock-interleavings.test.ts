@@ -214,26 +214,24 @@ describe('THR-LIFE.5 deadlock detection under a controlled scheduler', () => {
         report ??= t0.block(awaitResult[0]!, "thread 0: await a thread's result");
         yield "block on thread 1's result again";
       };
+      /** Thread 1 blocks until something is in its port, then takes it (the caller says what it did). */
+      const awaitMail = function* (what: string): Generator<string, void, void> {
+        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
+        yield `block (${what} to come)`;
+        while (port[1] === 0) yield 'asleep';
+        take(w1, 1);
+      };
       const thread1 = function* (): Actor {
         post(w1, 0);
         yield "ask thread 0 to start a Worker ('create'); hold the task";
-        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
-        yield 'block on the first result';
-        while (port[1] === 0) yield 'asleep';
-        take(w1, 1);
+        yield* awaitMail('the port to Worker 2');
         post(w1, 2);
         yield 'take the port, post the held task';
-        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
-        yield 'block on the first result';
-        while (port[1] === 0) yield 'asleep';
-        take(w1, 1);
+        yield* awaitMail('the first result');
         yield 'take the first result';
         post(w1, 2);
         yield 'post the second task to the idle Worker 2';
-        report ??= w1.block(awaitResult[1]!, "thread 1: await a thread's result");
-        yield 'block on the second result';
-        while (port[1] === 0) yield 'asleep';
-        take(w1, 1);
+        yield* awaitMail('the second result');
         yield 'take the second result';
       };
       const worker2 = function* (): Actor {
