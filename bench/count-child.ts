@@ -1,4 +1,4 @@
-// Runs one Gene program REPS times in a fresh VM each, from a given copy of dist/, so that a
+// Runs one Gene program <reps> times in a fresh VM each, from a given copy of dist/, so that a
 // parent can count the machine instructions it takes under valgrind (instruction-count.ts).
 // Plain node, no tsx: the parent turns this file into JavaScript, so that nothing but the
 // program's own work differs between two counts. argv: <dist dir> <program file> <safepoints 0|1> <reps>

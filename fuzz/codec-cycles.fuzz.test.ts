@@ -90,7 +90,6 @@ describe('THR-MSG-COPY.4: the cycle check', () => {
         const want = reference(nodes);
         fc.pre(want !== 'too big');
         expect(encoded(build(nodes))).toBe(want);
-
       }),
       fuzzParams('the cycle check', 300),
     );
