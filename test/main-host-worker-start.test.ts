@@ -24,7 +24,7 @@ async function workerStarts(source: string): Promise<{ steps: Step[]; out: strin
   });
   const post = Mesh.prototype.post;
   vi.spyOn(Mesh.prototype, 'post').mockImplementation(function (this: Mesh, w, m, transfer) {
-    if (m.t === 'port') steps.push({ what: 'port handed out', w: m.peer });
+    if (!Array.isArray(m) && m.t === 'port') steps.push({ what: 'port handed out', w: m.peer });
     return post.call(this, w, m, transfer);
   });
   const install = Mesh.prototype.install;
