@@ -6,10 +6,11 @@ import { compileSource } from '../src/cli/compile.js';
 import { ERROR_CLASSES, GeneThrow, describeThrown, makeErrorValue } from '../src/values/errors.js';
 import {
   GChar, GFloat, GFuture, GGene, GInstance, GMap, GRange, GString, NativeFn, Namespace, Sym, ThreadHandle, ThreadMessageValue, VOID, Value, str,
+  type CodeUnit,
 } from '../src/values/values.js';
 import { equals } from '../src/values/equality.js';
 import { repr } from '../src/values/print.js';
-import { Decoder, Encoder, decode, encode, type Encoded } from '../src/threads/codec.js';
+import { Decoder, Encoder, decode, decodeUnit, encode, encodeUnit, type Encoded } from '../src/threads/codec.js';
 import { drive } from '../src/hosts/driver.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';
 import { LocalHost } from '../src/hosts/local-host.js';
@@ -162,6 +163,42 @@ describe('sendable functions (THR-SPAWN.4)', () => {
     const f = new Decoder(receiver.builtins, wire.t, home).value(wire.r) as unknown as { globals: Namespace };
     expect(f.globals).toBe(home);
     expect(home.lookup('base')!.v).toBe(100);
+  });
+});
+
+describe('code units on the wire (THR-SPAWN.2)', () => {
+  /** Every unit reachable from `u` through its constants (nested functions, spawn bodies). */
+  function unitsIn(u: CodeUnit, out: CodeUnit[] = []): CodeUnit[] {
+    out.push(u);
+    for (const c of u.consts) {
+      if (typeof c !== 'object' || c === null || !('kind' in c)) continue;
+      if (c.kind === 'unit') unitsIn(c as CodeUnit, out);
+      if (c.kind === 'spawn') unitsIn((c as unknown as { body: CodeUnit }).body, out);
+    }
+    return out;
+  }
+
+  it('a unit crosses with every field, nested units and their constants included', () => {
+    const unit = compileSource(`
+      (var private 1)
+      (fn f [a b = 2 rest... ^k = 3] [a b rest k private])
+      (fn g [] (spawn_return (f 1)))
+      (fn h [] (await (spawn_return 2)))`, 'units.gene');
+    const units = unitsIn(unit);
+    expect(units.length).toBeGreaterThanOrEqual(4);
+    expect(units.some((u) => u.moduleVars !== undefined)).toBe(true);
+    expect(units.some((u) => u.kwParams.length > 0 && u.restSlot >= 0 && u.nrequired < u.nparams)).toBe(true);
+    const back = decodeUnit(structuredClone(encodeUnit(unit)), newVm().builtins);
+    const backUnits = unitsIn(back);
+    expect(backUnits.length).toBe(units.length);
+    units.forEach((u, i) => {
+      const b = backUnits[i]!;
+      // The same fields, the same values; the instruction arrays are Int32Arrays again.
+      expect(Object.keys(b).sort()).toEqual(Object.keys(u).sort());
+      for (const k of ['code', 'lines', 'cols'] as const) expect(b[k]).toBeInstanceOf(Int32Array);
+      const plain = (x: CodeUnit) => ({ ...x, consts: x.consts.filter((c) => typeof c !== 'object' || c === null || !('kind' in c)) });
+      expect(plain(b)).toEqual(plain(u));
+    });
   });
 });
 

@@ -6,7 +6,6 @@
 // it is sent; every thread keeps a registry from identity to its class object, so a class that
 // arrives where it already exists (it was defined there, or arrived before and is still in use) is
 // that same object: an instance sent to a worker and back is `is` its original class again.
-import { randomUUID } from 'node:crypto';
 import { GClass, GFunction } from '../values/values.js';
 
 /** One class of a message: identity, name, parent, methods and constructor (function indices). */
@@ -35,7 +34,9 @@ const identities = new WeakMap<GClass, string>();
 function identityOf(c: GClass): string {
   let id = identities.get(c);
   if (id === undefined) {
-    id = randomUUID();
+    // The global `crypto`, not node:crypto: it loads Node's crypto modules at first use, so only
+    // threads that send a class pay for them (THR-PERF: a Worker's start-up and memory).
+    id = globalThis.crypto.randomUUID();
     identities.set(c, id);
     registry.set(id, new WeakRef(c));
   }

@@ -7,14 +7,16 @@ import {
   NativeFn, Sym, ThreadHandle, VOID, Value,
 } from '../values/values.js';
 import { decodeClasses } from './class-codec.js';
-import { Tok, lookupNative, type Enc, type EncConst, type EncUnit, type Tables } from './codec-format.js';
+import { Tok, UNIT_ARRAYS, UNIT_FIELDS, lookupNative, type Enc, type EncConst, type EncUnit, type Tables } from './codec-format.js';
 
 // ---- code units ----
 
 export function decodeUnit(e: EncUnit, builtins: Namespace): CodeUnit {
-  const u: Record<string, unknown> = { kind: 'unit' };
-  for (const k of Object.keys(e)) if (k !== 'consts') u[k] = e[k];
-  u.consts = e.consts.map((c) => decodeConst(c, builtins));
+  const u: Record<string, unknown> = { kind: 'unit', consts: e[0].map((c) => decodeConst(c, builtins)) };
+  UNIT_FIELDS.forEach((k, i) => {
+    const v = e[i + 1];
+    if (v !== undefined) u[k] = UNIT_ARRAYS.has(k) ? Int32Array.from(v as number[]) : v;
+  });
   return u as unknown as CodeUnit;
 }
 

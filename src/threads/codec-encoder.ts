@@ -8,7 +8,7 @@ import {
   NativeFn, Sym, ThreadHandle, ThreadMessageValue, VOID, Value, kindName,
 } from '../values/values.js';
 import { ClassEncoder } from './class-codec.js';
-import { Tok, lookupNative, type Enc, type EncConst, type EncUnit, type Encoded, type Tables } from './codec-format.js';
+import { Tok, UNIT_FIELDS, lookupNative, type Enc, type EncConst, type EncUnit, type Encoded, type Tables } from './codec-format.js';
 
 const BUILTIN_CLASS_SET = new Set<GClass>(allClasses().map(([, c]) => c));
 
@@ -371,13 +371,13 @@ const unitCache = new WeakMap<CodeUnit, EncUnit>();
 export function encodeUnit(u: CodeUnit): EncUnit {
   let e = unitCache.get(u);
   if (e !== undefined) return e;
-  const out: EncUnit = { consts: u.consts.map(encodeConst) };
-  for (const [k, v] of Object.entries(u)) {
-    if (k === 'consts' || k === 'kind') continue; // a unit is plain data: its caches live beside it
-    out[k] = v;
+  e = [u.consts.map(encodeConst)];
+  for (const k of UNIT_FIELDS) {
+    const v: unknown = u[k];
+    e.push(v instanceof Int32Array ? Array.from(v) : v);
   }
-  unitCache.set(u, out);
-  return out;
+  unitCache.set(u, e);
+  return e;
 }
 
 function encodeConst(c: Constant): EncConst {

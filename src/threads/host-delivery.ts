@@ -10,7 +10,7 @@ import { encodedSize } from './host-requests.js';
 import { ENDED, FULL } from './protocol/table.js';
 import { whoOf } from './protocol/words.js';
 import { errorValueOf } from './remote-errors.js';
-import { Hot, type ControlWire, type MsgWire, type Wire } from './wire.js';
+import { Hot, taskOf, type ControlWire, type MsgWire, type TaskSpec, type Wire } from './wire.js';
 
 export abstract class DeliveryHost extends EndsHost {
   // ---- THR-MSG ----
@@ -56,6 +56,7 @@ export abstract class DeliveryHost extends EndsHost {
   protected onWire(m: Wire): void {
     if (Array.isArray(m)) {
       if (m[0] === Hot.Reply) this.onReply(m);
+      else if (m[0] === Hot.Task) this.onTask(taskOf(m));
       else if (m[1] === this.slot && m[2] === this.secret && this.vm !== null) this.deliver(m);
       else this.strayMessage(m);
       return;
@@ -93,7 +94,10 @@ export abstract class DeliveryHost extends EndsHost {
     if (rid !== 0) this.failRequest({ id: from, secret: fs }, rid, 'ThreadExited', `<Thread ${to}> ended before replying`);
   }
 
-  /** Control messages (tasks, Worker start and terminate requests, …). */
+  /** A thread to run here (Workers only: thread 0 is never sent one). */
+  protected onTask(_task: TaskSpec): void {}
+
+  /** Control messages (Worker start and terminate requests, ports, …). */
   protected abstract onControl(m: ControlWire): void;
 
   // ---- recv, keep_alive, on_message ----

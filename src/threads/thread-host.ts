@@ -13,7 +13,7 @@ import { Encoder } from './codec.js';
 import { setCrashQuiet } from './output.js';
 import { MAIN_HANDLE } from './host-base.js';
 import { DeliveryHost } from './host-delivery.js';
-import type { TaskSpec } from './wire.js';
+import { taskWire, type TaskSpec } from './wire.js';
 
 export { MAIN_HANDLE };
 
@@ -71,7 +71,7 @@ export abstract class ThreadHost extends DeliveryHost implements VMHost, IdleSou
     setCrashQuiet(slot, returnsFuture);
     this.slots.publish(slot, gen, this.index, w);
     this.mesh.flush();
-    this.mesh.post(w, { t: 'task', task });
+    this.mesh.post(w, taskWire(task));
     this.trace(`spawn ${this.slot} -> ${slot} (slot ${slot}, worker ${w}${returnsFuture ? ', spawn_return' : ''})`);
     return future ?? new ThreadHandle(slot, secret);
   }

@@ -36,13 +36,14 @@ export interface TaskSpec {
 }
 
 /**
- * The two messages on the hot path travel as arrays, tagged by their first element: structured
+ * The messages on the hot path travel as arrays, tagged by their first element: structured
  * clone copies a short array of numbers about a third faster than an object with named fields
- * (THR-PERF throughput and latency).
+ * (THR-PERF throughput and latency; a task, warm spawn).
  */
 export const enum Hot {
   Msg = 0,
   Reply = 1,
+  Task = 2,
 }
 
 /**
@@ -54,12 +55,34 @@ export type MsgWire = [tag: Hot.Msg, to: number, ts: number, from: number, fs: n
 /** A reply, a spawn_return result or an acknowledgement to (to, ts), for its request `rid`. */
 export type ReplyWire = [tag: Hot.Reply, to: number, ts: number, rid: number, ok: boolean, r: Enc, t: Tables | undefined];
 
+/** Run a thread (to a Worker): a TaskSpec as a tuple (taskWire, taskOf). */
+export type TaskWire = [
+  tag: Hot.Task, slot: number, secret: number, gen: number, parent: number, parentSecret: number, body: number,
+  u: Tables['u'], f: Tables['f'], c: Tables['c'], n: Tables['n'], k: Tables['k'], names: string[], values: Enc[],
+  returnsFuture: boolean, replyTo: number, replySecret: number, rid: number,
+];
+
+export function taskWire(t: TaskSpec): TaskWire {
+  const { u, f, c, n, k } = t.tables;
+  return [
+    Hot.Task, t.slot, t.secret, t.gen, t.parent.id, t.parent.secret, t.body, u, f, c, n, k, t.names, t.values,
+    t.returnsFuture, t.replyTo.id, t.replyTo.secret, t.replyTo.rid,
+  ];
+}
+
+export function taskOf(m: TaskWire): TaskSpec {
+  const [, slot, secret, gen, parent, parentSecret, body, u, f, c, n, k, names, values, returnsFuture, replyTo, replySecret, rid] = m;
+  return {
+    slot, secret, gen, parent: { id: parent, secret: parentSecret }, body, tables: k === undefined ? { u, f, c, n } : { u, f, c, n, k },
+    names, values, returnsFuture, replyTo: { id: replyTo, secret: replySecret, rid },
+  };
+}
+
 /** A message between OS threads; field names are short for the same reason as the codec's (codec.ts). */
 export type Wire =
   | MsgWire
   | ReplyWire
-  /** Run a thread (to a Worker). */
-  | { t: 'task'; task: TaskSpec }
+  | TaskWire
   /** A new mesh port to OS thread `peer` (generation `gen`), from thread 0. */
   | { t: 'port'; peer: number; gen: number; port: MessagePort }
   /** To thread 0: start a Worker at the reserved index `w`. */
@@ -99,5 +122,5 @@ export interface WorkerBoot {
   peers: { peer: number; gen: number; port: MessagePort }[];
 }
 
-/** Every message but the two hot ones: tasks, ports, ends, requests to thread 0. */
-export type ControlWire = Exclude<Wire, MsgWire | ReplyWire>;
+/** Every message but the hot ones: ports, ends, requests to thread 0. */
+export type ControlWire = Exclude<Wire, MsgWire | ReplyWire | TaskWire>;

@@ -79,9 +79,11 @@ export class WorkerHost extends ThreadHost {
     }
   }
 
-  protected override onControl(m: ControlWire): void {
-    if (m.t === 'task') this.tasks.push(m.task);
+  protected override onTask(task: TaskSpec): void {
+    this.tasks.push(task);
   }
+
+  protected override onControl(_m: ControlWire): void {}
 
   /** A message for a thread not running here: keep it if its task is on the way, else refuse it. */
   protected override strayMessage(m: MsgWire): void {
