@@ -72,7 +72,7 @@ export abstract class ThreadHost extends DeliveryHost implements VMHost, IdleSou
     this.slots.publish(slot, gen, this.index, w);
     this.mesh.flush();
     this.mesh.post(w, taskWire(task));
-    this.trace(`spawn ${this.slot} -> ${slot} (slot ${slot}, worker ${w}${returnsFuture ? ', spawn_return' : ''})`);
+    if (this.tracing) this.trace(`spawn ${this.slot} -> ${slot} (slot ${slot}, worker ${w}${returnsFuture ? ', spawn_return' : ''})`);
     return future ?? new ThreadHandle(slot, secret);
   }
 

@@ -108,7 +108,7 @@ export class WorkerHost extends ThreadHost {
       this.becomeIdle();
       return;
     }
-    this.trace(`start ${task.slot} on worker ${this.index}`);
+    if (this.tracing) this.trace(`start ${task.slot} on worker ${this.index}`);
     // 1. This Worker is now thread `slot`.
     this.slot = task.slot;
     this.secret = task.secret;
@@ -168,7 +168,7 @@ export class WorkerHost extends ThreadHost {
     this.mesh.flush();
     // Idle before the slot frees: whoever sees the slot free (a joiner about to spawn again)
     // also finds this Worker ready for the next task (THR-POOL.5).
-    this.trace(`end ${task.slot} (exited; slot ${task.slot} free)`);
+    if (this.tracing) this.trace(`end ${task.slot} (exited; slot ${task.slot} free)`);
     this.becomeIdle();
     this.slots.free(task.slot, task.gen);
     this.slots.ringAll();
