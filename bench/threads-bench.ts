@@ -6,7 +6,7 @@
 // the others still run. See docs/performance.md.
 import { type Figure, makeFigure } from './figure.js';
 import { awaitQuiet, cpuMeter } from './threads/cpu.js';
-import { CROSSINGS, deepFigures, deepId } from './threads/deep.js';
+import { DEEP_FIGURES, deepFigures } from './threads/deep.js';
 import { latencyFigures, replyFigures, spawnFigures, throughputFigures } from './threads/messaging.js';
 import { type GroupContext, plan } from './threads/plan.js';
 import { rssFigures, spawnAllFigures, terminateFigures } from './threads/processes.js';
@@ -28,7 +28,7 @@ export const THREAD_GROUPS: Group[] = [
   { name: 'spawn-all', figures: ['spawn-all-64'], run: spawnAllFigures },
   { name: 'terminate', figures: ['terminate-respawn'], run: terminateFigures },
   { name: 'rss', figures: ['rss-1', 'rss-8', 'rss-64'], run: rssFigures },
-  { name: 'deep', figures: CROSSINGS.map(deepId), run: deepFigures },
+  { name: 'deep', figures: DEEP_FIGURES, run: deepFigures },
 ];
 
 export async function threadFigures({ quick, want, log }: { quick: boolean; want: (id: string) => boolean; log: (s: string) => void }): Promise<Figure[]> {
