@@ -46,3 +46,34 @@ describe('a Worker lost to terminate is replaced', () => {
     expect([r.status, r.out]).toEqual([0, 'ok\nok\nok\nok\n']);
   });
 });
+
+describe('a new Worker warms up before its first task', () => {
+  it('the warm-up body runs to its end on a VM, prints nothing and leaves no frames', async () => {
+    const { compiledWarmUp } = await import('../src/hosts/prelude.js');
+    const { LocalHost } = await import('../src/hosts/local-host.js');
+    const { VM } = await import('../src/vm/vm.js');
+    const { DEFAULT_LIMITS } = await import('../src/contract/limits.js');
+    const { drive } = await import('../src/hosts/driver.js');
+    const { decodeUnit, encodeUnit } = await import('../src/threads/codec.js');
+    const { Namespace } = await import('../src/values/values.js');
+    const { repr } = await import('../src/values/print.js');
+    const printed: string[] = [];
+    const host = new LocalHost((_fd, text) => printed.push(text));
+    const vm = new VM(host, DEFAULT_LIMITS);
+    // As a Worker gets it: encoded by thread 0, decoded there.
+    vm.load(decodeUnit(structuredClone(encodeUnit(compiledWarmUp())), vm.builtins), new Namespace(vm.builtins));
+    const r = await drive(vm, vm.run(), host);
+    expect(r.kind).toBe('done');
+    expect(r.kind === 'done' && repr(r.value)).toBe('{^name "warm" ^n [1 2.5] ^k [[1 2.5] sym \'c\' "ab" 0..3 nil true]}');
+    expect(printed).toEqual([]);
+    expect(vm.resetAfterTask()).toBeNull();
+  });
+
+  it('a task on a new Worker sees nothing of the warm-up (THR-RESET.1)', () => {
+    const r = gene(`
+      (println (await (spawn_return
+        [(try pair catch UndefinedVariable "no pair") (try m catch UndefinedVariable "no m")])))`,
+      ['--max-threads', '1']);
+    expect([r.status, r.out, r.err]).toEqual([0, '[no pair no m]\n', '']);
+  });
+});

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { NativeContext } from '../contract/host.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { settleFuture, succeeded } from '../runtime/futures.js';
-import { compiledPrelude } from '../hosts/prelude.js';
+import { compiledPrelude, compiledWarmUp } from '../hosts/prelude.js';
 import { type CodeUnit, GFuture, ThreadHandle, type NativeResult } from '../values/values.js';
 import { display } from '../values/print.js';
 import { drive } from '../hosts/driver.js';
@@ -93,6 +93,7 @@ export class MainThreadHost extends ThreadHost {
     const boot: WorkerBoot = {
       sab: this.slots.sab, index: w, gen, limits: this.limits, trace: this.tracing, control: control.port2, peers,
       prelude: this.preludeUnits().map(encodeUnit),
+      warmUp: encodeUnit(compiledWarmUp()),
       output: outputLockBuffer(),
       deadlock: this.deadlock.buffer,
     };

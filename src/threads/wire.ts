@@ -112,6 +112,8 @@ export interface WorkerBoot {
   trace: boolean;
   /** The prelude, compiled by thread 0: Workers never load the compiler. */
   prelude: EncUnit[];
+  /** A body run once at start-up, before any task (hosts/prelude.ts compiledWarmUp). */
+  warmUp: EncUnit;
   /** THR-IO.1: the output lock shared by every OS thread. */
   output: SharedArrayBuffer;
   /** THR-LIFE.5: every OS thread's activity, for global deadlock detection. */

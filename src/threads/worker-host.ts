@@ -7,7 +7,7 @@ import { display } from '../values/print.js';
 import { drive } from '../hosts/driver.js';
 import type { RunResult } from '../vm/frame.js';
 import { VM } from '../vm/vm.js';
-import { Decoder, decodeUnit, encode, type Encoded } from './codec.js';
+import { Decoder, decodeUnit, encode, type EncUnit, type Encoded } from './codec.js';
 import { useOutputLock } from './output.js';
 import { errorValueOf } from './remote-errors.js';
 import type { ControlWire, MsgWire, TaskSpec, Who, WorkerBoot } from './wire.js';
@@ -47,7 +47,8 @@ export class WorkerHost extends ThreadHost {
   }
 
   /** Serve tasks until thread 0 stops this Worker (or ends the process after an internal error). */
-  async main(): Promise<void> {
+  async main(warmUp: EncUnit): Promise<void> {
+    await this.warmUp(warmUp);
     for (;;) {
       const task = await this.nextTask();
       try {
@@ -68,6 +69,26 @@ export class WorkerHost extends ThreadHost {
     const err = e instanceof Error ? e : new Error(String(e));
     this.mesh.send(0, { t: 'internal', slot: this.slot, message: err.message, stack: err.stack ?? '' });
     this.mesh.flush();
+  }
+
+  /**
+   * THR-PERF terminate then respawn: run a small body once before the first task, so that task
+   * does not pay V8's lazy compilation of the VM, the codec and the driver (hosts/prelude.ts).
+   * Nothing of it stays: its module is dropped and the VM is reset (THR-RESET.1).
+   */
+  private async warmUp(unit: EncUnit): Promise<void> {
+    const vm = this.machine;
+    try {
+      vm.load(decodeUnit(unit, vm.builtins), new Namespace(vm.builtins));
+      const r = await drive(vm, vm.run(), this);
+      if (r.kind === 'done') {
+        const e = encode(r.value, 'result', vm.builtins);
+        new Decoder(vm.builtins, e.t).value(e.r);
+      }
+    } catch {
+      // Only a warm-up: whatever failed here fails again, and is reported, in the task that meets it.
+    }
+    vm.resetAfterTask();
   }
 
   private async nextTask(): Promise<TaskSpec> {

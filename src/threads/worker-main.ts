@@ -4,4 +4,5 @@ import { workerData } from 'node:worker_threads';
 import type { WorkerBoot } from './wire.js';
 import { WorkerHost } from './worker-host.js';
 
-void new WorkerHost(workerData as WorkerBoot).main();
+const boot = workerData as WorkerBoot;
+void new WorkerHost(boot).main(boot.warmUp);
