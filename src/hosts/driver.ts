@@ -24,7 +24,12 @@ export interface IdleSource {
    * wait)? false = Deadlock.
    */
   canProgress(vm: NativeContext, f: GFuture, what: string): boolean;
-  /** Why the last canProgress said no (names what each thread waits for), if it knows more. */
+  /**
+   * THR-LIFE.5: woken from a wait on `f` without a deadline, before anything that arrived is
+   * delivered: was a deadlock declared while it slept, with this wait one of the stuck ones?
+   */
+  deadlockedDuring?(vm: NativeContext, f: GFuture): boolean;
+  /** Why the last canProgress or deadlockedDuring said so (names what each thread waits for), if it knows more. */
   deadlockReason?(): string | null;
 }
 
@@ -67,11 +72,7 @@ export async function drive(
     }
     // THR-LIFE.5: a wait with a deadline always ends by it, so it is never a deadlock.
     if (wait.timeoutMs === null && !source.canProgress(vm, wait.future, wait.what)) {
-      const why = source.deadlockReason?.() ?? 'no other thread is alive and no timer is pending';
-      const e = geneError('Deadlock', `Deadlock: ${wait.what} can never complete: ${why}`);
-      // THR-MSG.4: the failed wait is withdrawn (a recv that failed takes no message).
-      settleFuture(vm, wait.future, 'failure', e.value);
-      r = vm.resumeThrow(e);
+      r = failDeadlocked(vm, wait, source);
       continue;
     }
     if (wait.timeoutMs !== null && deadline?.future !== wait.future) {
@@ -80,6 +81,11 @@ export async function drive(
     }
     const remaining = wait.timeoutMs === null ? null : Math.max(0, deadline!.at - monotonicMs());
     const timedOut = await idle(source, { future: wait.future, timeoutMs: remaining });
+    // THR-LIFE.5: checked before the next poll delivers what arrived meanwhile.
+    if (!timedOut && wait.timeoutMs === null && wait.future.state === 'pending' && source.deadlockedDuring?.(vm, wait.future)) {
+      r = failDeadlocked(vm, wait, source);
+      continue;
+    }
     if (timedOut) {
       deadline = null;
       const e = geneError('AsyncTimeout', `${wait.what} timed out after ${wait.timeoutMs} ms`);
@@ -88,6 +94,15 @@ export async function drive(
       r = vm.resumeThrow(e);
     }
   }
+}
+
+/** THR-LIFE.5: the wait fails with Deadlock in this thread (the error names what every thread waited for). */
+function failDeadlocked(vm: VM, wait: { future: GFuture; what: string }, source: IdleSource): RunResult {
+  const why = source.deadlockReason?.() ?? 'no other thread is alive and no timer is pending';
+  const e = geneError('Deadlock', `Deadlock: ${wait.what} can never complete: ${why}`);
+  // THR-MSG.4: the failed wait is withdrawn (a recv that failed takes no message).
+  settleFuture(vm, wait.future, 'failure', e.value);
+  return vm.resumeThrow(e);
 }
 
 /**

@@ -138,6 +138,17 @@ export class DeadlockWatch {
   }
 
   /**
+   * THR-LIFE.5: this thread woke from its wait on `on`: was a deadlock declared while it slept
+   * there? Then that wait was one of the stuck ones and fails, even if what it awaited arrives now
+   * (another stuck thread, failing first, may answer it). The report, once; else null.
+   */
+  declaredDuring(on: object): string | null {
+    if (this.blockedOn !== on || this.blockedAt === Atomics.load(this.w, EPOCH)) return null;
+    this.blockedOn = null;
+    return this.report();
+  }
+
+  /**
    * Thread 0: Worker w starts (Running until it idles: messages to an earlier Worker there were
    * lost with it), is being stopped (Stopping: it is about to end, and its exit will act), or is
    * gone (Absent). 'starting' resets w's counts, so it must come before any port to w exists:

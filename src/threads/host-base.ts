@@ -158,6 +158,13 @@ export abstract class ThreadHostBase {
     return this.deadlockReport === null;
   }
 
+  // THR-LIFE.5
+  /** Woken from a wait without a deadline: was it one of the stuck waits of a deadlock declared meanwhile? */
+  deadlockedDuring(_vm: NativeContext, f: GFuture): boolean {
+    this.deadlockReport = this.deadlock.declaredDuring(f);
+    return this.deadlockReport !== null;
+  }
+
   /** What a wait is for, as the deadlock report names it (`await (recv)`). */
   protected describeWait(f: GFuture, what: string): string {
     if (what !== 'await') return what;
