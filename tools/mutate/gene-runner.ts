@@ -71,7 +71,8 @@ export interface GeneRunnerOptions {
 }
 
 const DEFAULTS: GeneRunnerOptions = {
-  caseDirs: ['conformance/cases/threads', 'conformance/cases/limits'],
+  // lang/: the module cases that spawn (imported functions and namespace values cross threads).
+  caseDirs: ['conformance/cases/threads', 'conformance/cases/limits', 'conformance/cases/lang'],
   caseFeatures: ['threads', 'messaging', 'pool', 'lifecycle'],
   unitTestDirs: ['test', 'fuzz'],
   // The thread runtime's unit tests: codec, runtime, protocol interleavings, mailbox and codec properties (the pool model fuzz takes minutes).
