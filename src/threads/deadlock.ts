@@ -120,12 +120,11 @@ export class DeadlockWatch {
    * slept in this same wait), else null.
    */
   block(on: object, what: string): string | null {
+    // One read of the epoch: a deadlock declared after it is seen at the next wake-up.
     const epoch = Atomics.load(this.w, EPOCH);
-    if (this.blockedOn === on && this.blockedAt !== epoch) {
-      // It blocked on this wait before a deadlock was declared: it is one of the stuck waits.
-      this.blockedOn = null;
-      return this.report();
-    }
+    // It blocked on this wait before a deadlock was declared: it is one of the stuck waits.
+    const declared = this.declaredDuring(on, epoch);
+    if (declared !== null) return declared;
     this.blockedOn = on;
     this.blockedAt = epoch;
     this.writeText(WHAT + this.index * (WHAT_CHARS + 1), WHAT_CHARS, `thread ${this.slotName()}: ${what}`);
@@ -142,8 +141,8 @@ export class DeadlockWatch {
    * there? Then that wait was one of the stuck ones and fails, even if what it awaited arrives now
    * (another stuck thread, failing first, may answer it). The report, once; else null.
    */
-  declaredDuring(on: object): string | null {
-    if (this.blockedOn !== on || this.blockedAt === Atomics.load(this.w, EPOCH)) return null;
+  declaredDuring(on: object, epoch = Atomics.load(this.w, EPOCH)): string | null {
+    if (this.blockedOn !== on || this.blockedAt === epoch) return null;
     this.blockedOn = null;
     return this.report();
   }
