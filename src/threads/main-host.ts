@@ -42,7 +42,8 @@ interface Dying {
  * time and memory than ~29 modules (THR-PERF cold spawn, RSS per thread). Without the bundle (a
  * bare `tsc`), the modules themselves.
  */
-const DIST = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/', import.meta.url) : new URL('./', import.meta.url);
+// From dist/threads/ (this module), dist/cli/ (the CLI bundle) or src/threads/ (tests run sources).
+const DIST = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/', import.meta.url) : new URL('../threads/', import.meta.url);
 const WORKER_URL = existsSync(new URL('worker-bundle.js', DIST)) ? new URL('worker-bundle.js', DIST) : new URL('worker-main.js', DIST);
 
 
