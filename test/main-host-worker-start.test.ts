@@ -2,7 +2,8 @@
 // counts are reset before any port to it exists. test/deadlock-interleavings.test.ts shows, on a
 // model, why the other order gives a false Deadlock (a peer posts its held task before the reset,
 // which erases it); this test pins the order in `startWorker` itself, deterministically: it records
-// the reset, every port handed out to the new Worker and the install of thread 0's own port.
+// the reset, the install of thread 0's own port and every port to the new Worker handed out later
+// (the lazy mesh: when a thread on another Worker first has a message for it).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileSource } from '../src/cli/compile.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';
@@ -39,34 +40,55 @@ async function workerStarts(source: string): Promise<{ steps: Step[]; out: strin
   return { steps, out };
 }
 
+/**
+ * Checks the order of each Worker start in `steps`: its reset, then thread 0's own port to it,
+ * then any port to it handed to another Worker (the lazy mesh). Returns how many ports were made.
+ */
+function checkStartOrder(steps: Step[]): number {
+  const started = new Map<number, 'reset' | 'installed'>();
+  let ports = 0;
+  for (const s of steps) {
+    if (s.what === 'reset') {
+      started.set(s.w, 'reset');
+    } else if (s.what === 'thread 0 port installed') {
+      expect(started.get(s.w), `Worker ${s.w}: thread 0 port installed before its counts were reset`).toBe('reset');
+      started.set(s.w, 'installed');
+    } else {
+      expect(started.get(s.w), `Worker ${s.w}: a port to it handed out before its start (reset, thread 0's port)`).toBe('installed');
+      ports++;
+    }
+  }
+  return ports;
+}
+
 describe('a Worker start (THR-LIFE.5)', () => {
   it('resets the new Worker\'s message counts before any port to it exists', async () => {
-    // Two warm Workers, then a third started for the third thread alive at once: the second and
-    // the third get ports from the Workers already running.
+    // Two warm Workers, then a third started for the third thread alive at once; a thread on one
+    // Worker then spawns a child on another and sends it 50 messages, so the two get a port.
+    const { steps, out } = await workerStarts(`
+      (var ts [(spawn (keep_alive)) (spawn (keep_alive))])
+      (println (await (spawn_return
+        (var w (spawn
+          (var seen [])
+          (thread .on_message (fn [m] (if ((m .payload) == "end") (m .reply seen) else (seen .add (m .payload)))))
+          (keep_alive)))
+        (for i in (range 1 50) (w .send i))
+        (var got (await (w .send_expect_reply "end")))
+        (w .terminate)
+        (got .size))))
+      (for t in ts (t .terminate))`);
+    expect(out).toBe('50\n');
+    expect(steps.filter((s) => s.what === 'reset').length).toBeGreaterThanOrEqual(3);
+    // The two Workers that talked got a port to each other: one end each.
+    expect(checkStartOrder(steps)).toBe(2);
+  });
+
+  it('makes no port between Workers whose threads never talk to each other (the lazy mesh)', async () => {
     const { steps, out } = await workerStarts(`
       (var ts [(spawn (keep_alive)) (spawn (keep_alive)) (spawn (keep_alive))])
       (println (await (spawn_return 7)))
       (for t in ts (t .terminate))`);
     expect(out).toBe('7\n');
-    // Each start of a Worker index is: its reset, the ports its peers get, thread 0's own port.
-    // A port or an install with no reset of that start before it is the race's order.
-    const open = new Map<number, number>(); // index -> ports handed out since its reset
-    let peersSeen = 0;
-    for (const s of steps) {
-      if (s.what === 'reset') {
-        expect(open.has(s.w), `Worker ${s.w} reset twice in one start`).toBe(false);
-        open.set(s.w, 0);
-        continue;
-      }
-      expect(open.has(s.w), `Worker ${s.w}: ${s.what} before its counts were reset`).toBe(true);
-      if (s.what === 'port handed out') open.set(s.w, open.get(s.w)! + 1);
-      else {
-        peersSeen = Math.max(peersSeen, open.get(s.w)!);
-        open.delete(s.w);
-      }
-    }
-    expect(open.size).toBe(0);
-    // The third Worker got ports from the two running before it.
-    expect(peersSeen).toBeGreaterThanOrEqual(2);
+    expect(checkStartOrder(steps)).toBe(0);
   });
 });

@@ -74,25 +74,18 @@ export class MainThreadHost extends ThreadHost {
 
   /**
    * THR-CORE.1: start a Worker at index w: its own OS thread, V8 isolate and VM, with no lock
-   * shared with any other. Existing Workers get their port to it first (through their control
-   * ports), so any of them can find it by reading its control port before sending.
+   * shared with any other. It starts with one port, to thread 0; a port to another Worker is made
+   * when one of the two first has a message for the other (`link`).
    */
   private startWorker(w: number): void {
     const gen = this.slots.gen(w);
     // THR-LIFE.5: w's message counts start afresh before any port to it exists. A peer given its
     // port may post to w at once (a task it held): counted after the reset, not erased by it.
     this.deadlock.setWorker(w, 'starting');
-    const peers: WorkerBoot['peers'] = [];
-    for (let x = 1; x < MAX_WORKERS; x++) {
-      if (x === w || this.workers[x] === undefined || this.dying.has(x)) continue;
-      const ch = new MessageChannel();
-      this.mesh.post(x, { t: 'port', peer: w, gen, port: ch.port1 }, [ch.port1]);
-      peers.push({ peer: x, gen: this.slots.gen(x), port: ch.port2 });
-    }
     const control = new MessageChannel();
     this.mesh.install(w, gen, control.port1);
     const boot: WorkerBoot = {
-      sab: this.slots.sab, index: w, gen, limits: this.limits, trace: this.tracing, control: control.port2, peers,
+      sab: this.slots.sab, index: w, gen, limits: this.limits, trace: this.tracing, control: control.port2,
       prelude: this.preludeUnits().map(encodeUnit),
       warmUp: encodeUnit(compiledWarmUp()),
       output: outputLockBuffer(),
@@ -101,7 +94,7 @@ export class MainThreadHost extends ThreadHost {
     markWorkerGone(w, false);
     const worker = new Worker(WORKER_URL, {
       workerData: boot,
-      transferList: [control.port2, ...peers.map((p) => p.port)],
+      transferList: [control.port2],
       // A small young generation keeps an idle Worker's RSS down (THR-PERF: ≤ 10 MiB a thread).
       resourceLimits: {
         maxYoungGenerationSizeMb: this.limits.workerYoungGenerationMb,
@@ -113,6 +106,12 @@ export class MainThreadHost extends ThreadHost {
     worker.on('exit', () => this.workerExited(w, worker));
     this.workers[w] = worker;
     this.trace(`worker ${w} starting (generation ${gen})`);
+  }
+
+  /** Worker a asked for a port to Worker b (the lazy mesh): made if both are still there. */
+  private link(a: number, b: number): void {
+    if (a === b || this.workers[a] === undefined || this.workers[b] === undefined) return;
+    if (this.mesh.link(a, b)) this.trace(`port made between workers ${a} and ${b}`);
   }
 
   protected override startWorkerFor(): number {
@@ -283,6 +282,8 @@ export class MainThreadHost extends ThreadHost {
       case 'internal':
         // A bug in gene-ref in a Worker is never a Gene error of that thread: end the process.
         return exitOnInternalError(m.message, m.stack, m.slot);
+      case 'link':
+        return this.link(m.from, m.peer);
       case 'create':
         if (this.slots.workerState(m.w) !== WorkerState.Reserved) return;
         this.slots.setWorkerState(m.w, WorkerState.Busy);

@@ -1,12 +1,15 @@
-// The full mesh of MessageChannels (DESIGN §2): every OS thread holds a port to every other, so
-// a message never detours through thread 0. Thread 0 builds the mesh lazily as Workers start and
-// hands existing Workers their new port through their control port (the port to thread 0).
+// The mesh of MessageChannels (DESIGN §2): a message goes straight from its sender's OS thread
+// to its receiver's, never through thread 0. Thread 0 holds a port to every Worker (its control
+// port). A port between two Workers is made lazily: the first time one has a message for the
+// other it holds the message and asks thread 0 (`link`), which sends each of the two its end;
+// the held messages go out, in order, when the port arrives. Idle threads that never talk hold
+// no ports to each other (a port costs ≈ 8 KiB on each side: THR-PERF RSS per thread).
 // Two ways in, one order: a running VM reads its ports with receiveMessageOnPort at safepoints
 // when its doorbell has moved (THR-CHAN.2); an idle thread is woken by the port itself (a
 // 'message' listener, unref'd so it never keeps the event loop alive), the way a raw Worker is,
 // with no Atomics.notify for mail (THR-PERF idle wake-up). Both take from the same per-port
 // queue, so a sender's messages keep their order (THR-MSG.5).
-import { receiveMessageOnPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { Wire } from './wire.js';
 import type { SlotTable } from './protocol/table.js';
 import { MAX_WORKERS } from './protocol/words.js';
@@ -24,19 +27,27 @@ interface Peer {
   gen: number;
 }
 
+/** One number for the unordered pair of Workers a, b. */
+const pairOf = (a: number, b: number): number => (a < b ? a * MAX_WORKERS + b : b * MAX_WORKERS + a);
+
 /** At most this many messages wait in the outbox for one target. */
 const OUTBOX_BATCH = 128;
 
 export class Mesh {
   private readonly peers: (Peer | undefined)[] = new Array(MAX_WORKERS);
   /**
-   * Messages for a Worker we have no port to yet (it is being started): kept in order. Bounded:
-   * a Worker that has not started has sent nothing, so nothing here is a reply; what is here is
-   * its one task, the messages to the thread placed on it (each counted against that thread's
-   * mailbox: at most --channel-capacity, THR-CHAN.1) and, from thread 0, one port per other
-   * Worker (MAX_WORKERS). An entry goes when the port arrives or the Worker index is dropped.
+   * Messages for a Worker we have no port to yet (asked of thread 0, or it is being started):
+   * kept in order. Bounded: what is here is tasks (each for a slot this thread claimed: at most
+   * the slots), messages to threads placed on that Worker (each counted against the thread's
+   * mailbox: at most --channel-capacity, THR-CHAN.1), replies to their requests (at most one a
+   * request) and, on thread 0, ports (one per other Worker). An entry goes when the port arrives
+   * or the Worker index is dropped.
    */
   private readonly held = new Map<number, Wire[]>();
+  /** A Worker: the peers whose port it asked thread 0 for, with the generation asked about. */
+  private readonly asked = new Map<number, number>();
+  /** Thread 0: the pairs of live Workers that have a port between them (pairOf). */
+  private readonly linked = new Set<number>();
   /**
    * Messages taken from the ports but not handled yet, in the order taken: delivered by a port's
    * 'message' event while this thread idled, or set aside while looking for a port. Handled first
@@ -88,6 +99,7 @@ export class Mesh {
     // thread alive (thread 0's program ends when its own work does; Workers are stopped).
     port.unref();
     this.peers[peer] = { port, gen };
+    if (this.asked.get(peer) === gen) this.asked.delete(peer);
     const held = this.held.get(peer);
     if (held !== undefined && gen === this.slots.gen(peer)) {
       this.held.delete(peer);
@@ -99,11 +111,29 @@ export class Mesh {
     }
   }
 
-  /** Forget the port to a Worker that has exited (thread 0). */
+  /** Forget the port to a Worker that has exited, and the ports made for it (thread 0). */
   drop(peer: number): void {
     this.peers[peer]?.port.close();
     this.peers[peer] = undefined;
     this.held.delete(peer);
+    for (let x = 0; x < MAX_WORKERS; x++) this.linked.delete(pairOf(peer, x));
+  }
+
+  /**
+   * Thread 0: make the port between Workers a and b that one of them asked for (`link`), once
+   * however many times the two ask while they live (a second pair of ends would leave each
+   * posting to a port the other closed). b's end goes first: when a's first message rings b, b
+   * finds its end on its control port, which it drains before any other. Returns whether a port
+   * was made.
+   */
+  link(a: number, b: number): boolean {
+    const pair = pairOf(a, b);
+    if (this.linked.has(pair)) return false;
+    this.linked.add(pair);
+    const ch = new MessageChannel();
+    this.post(b, { t: 'port', peer: a, gen: this.slots.gen(a), port: ch.port2 }, [ch.port2]);
+    this.post(a, { t: 'port', peer: b, gen: this.slots.gen(b), port: ch.port1 }, [ch.port1]);
+    return true;
   }
 
   has(peer: number): boolean {
@@ -129,6 +159,15 @@ export class Mesh {
     let q = this.held.get(w);
     if (q === undefined) this.held.set(w, (q = []));
     q.push(m);
+    if (this.self !== 0) this.askFor(w);
+  }
+
+  /** A Worker with a message for Worker w and no port to it: ask thread 0 for one, once. */
+  private askFor(w: number): void {
+    const gen = this.slots.gen(w);
+    if (this.asked.get(w) === gen) return;
+    this.asked.set(w, gen);
+    this.post(0, { t: 'link', from: this.self, peer: w });
   }
 
   /**
@@ -258,5 +297,7 @@ export class Mesh {
       this.peers[w] = undefined;
     }
     this.held.clear();
+    this.asked.clear();
+    this.linked.clear();
   }
 }

@@ -85,6 +85,11 @@ export type Wire =
   | TaskWire
   /** A new mesh port to OS thread `peer` (generation `gen`), from thread 0. */
   | { t: 'port'; peer: number; gen: number; port: MessagePort }
+  /**
+   * To thread 0, from Worker `from`: make a port between it and Worker `peer`, which it has a
+   * message for and no port to (the lazy mesh, mesh.ts).
+   */
+  | { t: 'link'; from: number; peer: number }
   /** To thread 0: start a Worker at the reserved index `w`. */
   | { t: 'create'; w: number }
   /** To thread 0: terminate thread (slot, secret), then reply to (from, fs, rid). */
@@ -118,10 +123,8 @@ export interface WorkerBoot {
   output: SharedArrayBuffer;
   /** THR-LIFE.5: every OS thread's activity, for global deadlock detection. */
   deadlock: SharedArrayBuffer;
-  /** The port to thread 0 (also the control port). */
+  /** The port to thread 0 (also the control port). Ports to other Workers come when needed. */
   control: MessagePort;
-  /** Ports to the Workers that existed when this one started. */
-  peers: { peer: number; gen: number; port: MessagePort }[];
 }
 
 /** Every message but the hot ones: ports, ends, requests to thread 0. */

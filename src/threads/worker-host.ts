@@ -40,7 +40,6 @@ export class WorkerHost extends ThreadHost {
     this.secret = -1;
     this.handle = NO_THREAD;
     this.mesh.install(0, this.slots.gen(0), boot.control);
-    for (const p of boot.peers) this.mesh.install(p.peer, p.gen, p.port);
     this.machine = new VM(this, this.limits);
     this.prelude = boot.prelude.map((u) => decodeUnit(u, this.machine.builtins));
     this.vm = this.machine;
