@@ -11,7 +11,7 @@ import { DeadlockWatch } from '../src/threads/deadlock.js';
 import { Mesh } from '../src/threads/mesh.js';
 import { runOnThreads } from '../src/threads/run-main.js';
 
-type Step = { what: 'reset' | 'port handed out' | 'thread 0 port installed'; w: number };
+type Step = { what: 'reset' | 'port handed out' | 'thread 0 port installed'; w: number } | { what: 'printed'; text: string };
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -35,7 +35,12 @@ async function workerStarts(source: string): Promise<{ steps: Step[]; out: strin
   });
   let out = '';
   const unit = compileSource(source, 'worker-start.gene');
-  const r = await runOnThreads(unit, { ...DEFAULT_LIMITS, warmWorkers: 2 }, { sink: (_fd, text) => (out += text) });
+  const r = await runOnThreads(unit, { ...DEFAULT_LIMITS, warmWorkers: 2 }, {
+    sink: (_fd, text) => {
+      out += text;
+      steps.push({ what: 'printed', text });
+    },
+  });
   expect(r.kind).toBe('done');
   return { steps, out };
 }
@@ -48,6 +53,7 @@ function checkStartOrder(steps: Step[]): number {
   const started = new Map<number, 'reset' | 'installed'>();
   let ports = 0;
   for (const s of steps) {
+    if (s.what === 'printed') continue;
     if (s.what === 'reset') {
       started.set(s.w, 'reset');
     } else if (s.what === 'thread 0 port installed') {
@@ -90,5 +96,16 @@ describe('a Worker start (THR-LIFE.5)', () => {
       (for t in ts (t .terminate))`);
     expect(out).toBe('7\n');
     expect(checkStartOrder(steps)).toBe(0);
+  });
+
+  it('starts the second warm Worker only once the first runs (THR-PERF cold spawn: the first has a core to itself)', async () => {
+    // Thread 0's program runs right after the host is made, before any event; the first
+    // Worker's 'online' is an event. So the second start must come after the first line printed.
+    const { steps, out } = await workerStarts(`
+      (println "first line")
+      (println (await (spawn_return 7)))`);
+    expect(out).toBe('first line\n7\n');
+    const order = steps.filter((s) => s.what === 'reset' || s.what === 'printed').map((s) => (s.what === 'reset' ? `start ${s.w}` : 'printed'));
+    expect(order.slice(0, 3)).toEqual(['start 1', 'printed', 'start 2']);
   });
 });

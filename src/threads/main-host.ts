@@ -63,11 +63,31 @@ export class MainThreadHost extends ThreadHost {
     super(SlotTable.create(limits.maxThreads), 0, limits, options.trace || traceEnabled(), options.sink);
     // THR-POOL.5 / DESIGN §2: warm Workers so the first spawn does not pay their start-up. One
     // more than there are slots may be warm: the spare that a terminated thread's next spawn uses.
-    const warm = (this.warm = Math.min(options.warm, limits.maxThreads + 1));
-    for (let i = 0; i < warm; i++) {
-      const w = this.slots.reserveWorkerIndex(WorkerState.Idle);
-      if (w >= 0) this.startWorker(w);
+    // THR-PERF cold spawn: the first starts now, the others once it runs (its 'online'): a
+    // program's first spawn waits for the first Worker, which so has a core to itself.
+    this.warm = Math.min(options.warm, limits.maxThreads + 1);
+    const first = this.warm > 0 ? this.startIdleWorker() : undefined;
+    first?.once('online', () => this.topUpWarmWorkers());
+  }
+
+  /** Start Workers until the pool has its warm size again (live ones, not being stopped). */
+  private topUpWarmWorkers(): void {
+    let live = 0;
+    for (let x = 1; x < MAX_WORKERS; x++) if (this.workers[x] !== undefined && !this.dying.has(x)) live++;
+    for (; !this.stopping && live < this.warm; live++) if (this.startIdleWorker() === undefined) return;
+  }
+
+  /** A new idle Worker at the lowest free index, or undefined when none is free or it cannot start. */
+  private startIdleWorker(): Worker | undefined {
+    const w = this.slots.reserveWorkerIndex(WorkerState.Idle);
+    if (w < 0) return undefined;
+    try {
+      this.startWorker(w);
+    } catch {
+      this.slots.setWorkerState(w, WorkerState.Free);
+      return undefined;
     }
+    return this.workers[w];
   }
 
   // ---- Workers and the mesh ----
@@ -160,17 +180,7 @@ export class MainThreadHost extends ThreadHost {
     this.replacing = true;
     setTimeout(() => {
       this.replacing = false;
-      let live = 0;
-      for (let x = 1; x < MAX_WORKERS; x++) if (this.workers[x] !== undefined && !this.dying.has(x)) live++;
-      if (this.stopping || live >= this.warm) return;
-      const w = this.slots.reserveWorkerIndex(WorkerState.Idle);
-      if (w < 0) return;
-      try {
-        this.startWorker(w);
-        this.trace(`worker ${w} started to replace a lost one`);
-      } catch {
-        this.slots.setWorkerState(w, WorkerState.Free);
-      }
+      this.topUpWarmWorkers();
     }, REPLACE_LOST_WORKER_AFTER_MS).unref();
   }
 
