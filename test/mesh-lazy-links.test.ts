@@ -98,4 +98,27 @@ describe('the lazy mesh (mesh.ts)', () => {
       control.port1.close();
     }
   });
+
+  it('postSent (a safepoint inside a callback, where nothing is drained) installs a port that arrived and posts what was held for it', () => {
+    const gens = [1, 1, 1];
+    const slots = { gen: (w: number) => gens[w]!, ringForMail: () => {} } as unknown as SlotTable;
+    const flight = { sent: () => {}, taken: () => {} };
+    const worker = new Mesh(slots, 1, 4, flight, () => {});
+    const control = new MessageChannel();
+    worker.install(0, 1, control.port2);
+    const link = new MessageChannel();
+    try {
+      for (let i = 0; i < 3; i++) worker.post(2, [Hot.Msg, 2, 0, 1, 0, 0, i, undefined]);
+      // Thread 0 answers the request with the port (on the control port, as a Worker gets it).
+      control.port1.postMessage({ t: 'port', peer: 2, gen: 1, port: link.port1 }, [link.port1]);
+      worker.postSent();
+      const got: unknown[] = [];
+      for (let r = receiveMessageOnPort(link.port2); r !== undefined; r = receiveMessageOnPort(link.port2)) got.push((r.message as MsgWire)[6]);
+      expect(got).toEqual([0, 1, 2]);
+    } finally {
+      worker.closeAll();
+      control.port1.close();
+      link.port2.close();
+    }
+  });
 });

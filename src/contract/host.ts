@@ -60,6 +60,11 @@ export interface VMHost {
   failReply(vm: NativeContext, msg: ThreadMessageValue, error: Value): void;
   /** Called at safepoints when `hasWork()` is set: deliver mail, run due callbacks. */
   safepoint(vm: NativeContext): void;
+  /**
+   * Called instead of `safepoint` inside a callback, where nothing is delivered (THR-CHAN.2):
+   * post what this thread has sent, so a callback that runs long does not hold its messages back.
+   */
+  postSent(): void;
   /** Cheap: is there anything for a safepoint to do? */
   hasWork(): boolean;
   /** `(recv)`: a Future of the next message taken from the mailbox. */

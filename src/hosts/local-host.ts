@@ -46,6 +46,7 @@ export class LocalHost implements VMHost, IdleSource {
   autoReply(): void {}
   failReply(): void {}
   safepoint(_vm: NativeContext): void {}
+  postSent(): void {}
   hasWork(): boolean {
     return false;
   }

@@ -43,6 +43,10 @@ export abstract class EndsHost extends RequestsHost {
     this.poll(vm);
   }
 
+  postSent(): void {
+    this.mesh.postSent();
+  }
+
   /** Take what arrived on the ports, then settle what waits on threads that ended. */
   poll(vm: NativeContext | null): void {
     if (vm !== null) this.attach(vm);

@@ -202,6 +202,18 @@ export class Mesh {
     });
   }
 
+  /**
+   * Post what this thread has sent, inside a callback (where nothing is taken from the ports,
+   * THR-CHAN.2): the outbox, and what is held for a Worker whose port has arrived on the control
+   * port since. Without the second, a thread sending from inside a long callback to a Worker it
+   * had no port to would hold its messages until the callback ended, and one that retries a
+   * refused send (ChannelFull) would wait for ever: its held messages fill the mailbox.
+   */
+  postSent(): void {
+    this.flush();
+    if (this.held.size > 0 && this.self !== 0) this.lookForPorts();
+  }
+
   /** Post everything in the outbox now. */
   flush(): void {
     this.burst = false;

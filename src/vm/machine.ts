@@ -270,7 +270,7 @@ export class Machine implements NativeContext {
 
   /** THR-CHAN.2: deliver mail and run queued callbacks, never inside another callback. */
   /** @internal */ safepoint(): void {
-    if (this.callbackDepth > 0) return;
+    if (this.callbackDepth > 0) return this.host.postSent();
     this.host.safepoint(this);
     const cb = this.pendingCallbacks.shift();
     if (cb === undefined) return;
