@@ -67,6 +67,15 @@ function runSteps(steps: Step[], gens: number[]): void {
   }
 }
 
+/** Worker 1's Mesh alone, with its control port; thread 0's end is `control.port1`. */
+function workerOne(): { worker: Mesh; control: MessageChannel } {
+  const slots = { gen: () => 1, ringForMail: () => {} } as unknown as SlotTable;
+  const worker = new Mesh(slots, 1, 4, { sent: () => {}, taken: () => {} }, () => {});
+  const control = new MessageChannel();
+  worker.install(0, 1, control.port2);
+  return { worker, control };
+}
+
 describe('the lazy mesh (mesh.ts)', () => {
   it('makes one port between two Workers that first send to each other, and loses or reorders nothing', () => {
     fc.assert(
@@ -80,12 +89,7 @@ describe('the lazy mesh (mesh.ts)', () => {
   });
 
   it('a Worker asks once per peer, however many messages it holds for it', () => {
-    const gens = [1, 1, 1];
-    const slots = { gen: (w: number) => gens[w]!, ringForMail: () => {} } as unknown as SlotTable;
-    const flight = { sent: () => {}, taken: () => {} };
-    const worker = new Mesh(slots, 1, 4, flight, () => {});
-    const control = new MessageChannel();
-    worker.install(0, 1, control.port2);
+    const { worker, control } = workerOne();
     try {
       for (let i = 0; i < 5; i++) worker.post(2, [Hot.Msg, 2, 0, 1, 0, 0, i, undefined]);
       const asks: Wire[] = [];
@@ -100,12 +104,7 @@ describe('the lazy mesh (mesh.ts)', () => {
   });
 
   it('postSent (a safepoint inside a callback, where nothing is drained) installs a port that arrived and posts what was held for it', () => {
-    const gens = [1, 1, 1];
-    const slots = { gen: (w: number) => gens[w]!, ringForMail: () => {} } as unknown as SlotTable;
-    const flight = { sent: () => {}, taken: () => {} };
-    const worker = new Mesh(slots, 1, 4, flight, () => {});
-    const control = new MessageChannel();
-    worker.install(0, 1, control.port2);
+    const { worker, control } = workerOne();
     const link = new MessageChannel();
     try {
       for (let i = 0; i < 3; i++) worker.post(2, [Hot.Msg, 2, 0, 1, 0, 0, i, undefined]);
