@@ -105,7 +105,11 @@ describe('a Worker start (THR-LIFE.5)', () => {
       (println "first line")
       (println (await (spawn_return 7)))`);
     expect(out).toBe('first line\n7\n');
+    // Under load the first Worker may even run the task before its 'online' reaches thread 0
+    // (then the second starts after "7", or not at all when the program has ended): only the
+    // order against the first line is fixed.
     const order = steps.filter((s) => s.what === 'reset' || s.what === 'printed').map((s) => (s.what === 'reset' ? `start ${s.w}` : 'printed'));
-    expect(order.slice(0, 3)).toEqual(['start 1', 'printed', 'start 2']);
+    expect(order[0]).toBe('start 1');
+    expect(order.indexOf('printed'), `a second Worker started before thread 0's first line: ${order.join(', ')}`).toBe(1);
   });
 });
