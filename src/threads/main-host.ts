@@ -71,6 +71,7 @@ export class MainThreadHost extends ThreadHost {
   }
 
   /** Start Workers until the pool has its warm size again (live ones, not being stopped). */
+  // THR-POOL.5
   private topUpWarmWorkers(): void {
     let live = 0;
     for (let x = 1; x < MAX_WORKERS; x++) if (this.workers[x] !== undefined && !this.dying.has(x)) live++;

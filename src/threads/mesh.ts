@@ -126,6 +126,7 @@ export class Mesh {
    * finds its end on its control port, which it drains before any other. Returns whether a port
    * was made.
    */
+  // THR-MSG.5
   link(a: number, b: number): boolean {
     const pair = pairOf(a, b);
     if (this.linked.has(pair)) return false;
@@ -163,6 +164,7 @@ export class Mesh {
   }
 
   /** A Worker with a message for Worker w and no port to it: ask thread 0 for one, once. */
+  // THR-MSG.5
   private askFor(w: number): void {
     const gen = this.slots.gen(w);
     if (this.asked.get(w) === gen) return;
@@ -209,6 +211,7 @@ export class Mesh {
    * had no port to would hold its messages until the callback ended, and one that retries a
    * refused send (ChannelFull) would wait for ever: its held messages fill the mailbox.
    */
+  // THR-CHAN.2
   postSent(): void {
     this.flush();
     if (this.held.size > 0 && this.self !== 0) this.lookForPorts();
