@@ -121,6 +121,12 @@ export const INSTRUCTION_SET = {
   JumpUnlessLocalLeInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'jump unless x <= k' },
   JumpUnlessLocalGtInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'jump unless x > k' },
   JumpUnlessLocalGeInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'jump unless x >= k' },
+  // A `while` loop's back-edge fused with the JumpUnlessLocal…Int at its head: one instruction
+  // fewer per iteration.
+  LoopWhileLocalLtInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'back-edge (a safepoint): jump into the loop body if x < k, else leave the loop' },
+  LoopWhileLocalLeInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'back-edge: jump if x <= k' },
+  LoopWhileLocalGtInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'back-edge: jump if x > k' },
+  LoopWhileLocalGeInt: { operands: ['local', 'int', 'jump'], effect: 0, doc: 'back-edge: jump if x >= k' },
 
   // ---- building values ----
   MakeArray: { operands: ['count'], effect: ([n]) => 1 - n!, doc: 'pop n values into a new array' },

@@ -146,7 +146,7 @@ function compileWhile(c: FormCompiler, g: GGene): void {
   c.compileExpr(g.children[0]!);
   const exit = fn.emitJump(Op.JumpIfFalse);
   compileStatements(c, g.children.slice(1));
-  emitBackEdge(c, top);
+  if (!c.options.safepoints || !fn.emitTestingBackEdge(top, exit)) emitBackEdge(c, top);
   loop.continueJumps.forEach((j) => fn.patch(j, top));
   fn.loops.pop();
   fn.patch(exit);

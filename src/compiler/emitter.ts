@@ -24,6 +24,14 @@ const JUMP_UNLESS_LOCAL = new Map<Op, Op>([
   [Op.GeInt, Op.JumpUnlessLocalGeInt],
 ]);
 
+/** A loop head's compare-and-branch → the back-edge that repeats it (LoopWhileLocal…Int). */
+const LOOP_WHILE_LOCAL = new Map<Op, Op>([
+  [Op.JumpUnlessLocalLtInt, Op.LoopWhileLocalLtInt],
+  [Op.JumpUnlessLocalLeInt, Op.LoopWhileLocalLeInt],
+  [Op.JumpUnlessLocalGtInt, Op.LoopWhileLocalGtInt],
+  [Op.JumpUnlessLocalGeInt, Op.LoopWhileLocalGeInt],
+]);
+
 export type VarRef =
   | { kind: 'local'; slot: number }
   | { kind: 'cell'; slot: number }
@@ -142,8 +150,9 @@ export class FnState {
    * Replace the instructions from `from` on by one, which keeps the first one's source location.
    * `removed` is the stack effect of what is dropped (the new instruction adds its own).
    */
-  private refuse(from: number, removed: number, op: Op, operands: number[]): number {
-    const line = this.lines[from]!, col = this.cols[from]!;
+  /** `placeOf`: the instruction whose source place the fused one takes (what can raise). */
+  private refuse(from: number, removed: number, op: Op, operands: number[], placeOf = from): number {
+    const line = this.lines[placeOf]!, col = this.cols[placeOf]!;
     this.code.length = this.lines.length = this.cols.length = from;
     this.recent = this.recent.filter((at) => at < from);
     this.adjust(-removed);
@@ -196,10 +205,30 @@ export class FnState {
     const fused = w && this.code[w[0]!] === Op.LoadLocal ? JUMP_UNLESS_LOCAL.get(this.code[w[1]!] as Op) : undefined;
     if (w && fused !== undefined) {
       // Peephole: `LoadLocal x; LtInt k; JumpIfFalse` → `JumpUnlessLocalLtInt x k` (<=, >, >= too).
-      return this.refuse(w[0]!, 1, fused, [this.code[w[0]! + 1]!, this.code[w[1]! + 1]!, -1]) + 3;
+      // At the compare's place: its error names the condition, not the variable.
+      return this.refuse(w[0]!, 1, fused, [this.code[w[0]! + 1]!, this.code[w[1]! + 1]!, -1], w[1]!) + 3;
     }
     const at = this.emit(op, ...before, -1);
     return at + 1 + before.length;
+  }
+
+  /**
+   * The back-edge of a `while` loop whose head at `top` is one JumpUnlessLocal…Int: the same test
+   * at the bottom, jumping into the body while it holds (one instruction fewer per iteration), at
+   * the head's source place (an error in the test names the condition). The test may come before
+   * the back-edge's safepoint: a callback cannot change x (a local a callback sees lives in a Cell,
+   * and a Cell's test is never fused). `exit`: the operand of
+   * the loop's exit jump. Returns false when the head is anything else (a condition that only
+   * begins with such an instruction, say an inner `if`, has its exit jump elsewhere).
+   */
+  emitTestingBackEdge(top: number, exit: number): boolean {
+    const op = LOOP_WHILE_LOCAL.get(this.code[top] as Op);
+    if (op === undefined || exit !== top + 3) return false;
+    const line = this.lines[top]!, col = this.cols[top]!;
+    const at = this.emitPlain(op, [this.code[top + 1]!, this.code[top + 2]!, top + 4]);
+    this.lines.fill(line, at);
+    this.cols.fill(col, at);
+    return true;
   }
 
   patch(operandAt: number, target = this.code.length): void {

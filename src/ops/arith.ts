@@ -8,6 +8,14 @@ export function checkInt(r: number): number {
   return r;
 }
 
+/** `a < k`, `a <= k`, `a > k` or `a >= k` (which: 0 to 3), as LtInt etc. compare. */
+export function comparesWithInt(which: number, a: Value, k: number): boolean {
+  if (typeof a === 'number') return which === 0 ? a < k : which === 1 ? a <= k : which === 2 ? a > k : a >= k;
+  if (which === 0) return compare(a, k, '<') < 0;
+  if (which === 1) return compare(a, k, '<=') <= 0;
+  return which === 2 ? compare(a, k, '>') > 0 : compare(a, k, '>=') >= 0;
+}
+
 type NumOp = (a: number, b: number) => number;
 
 function arith(a: Value, b: Value, verb: string, f: NumOp): Value {

@@ -410,6 +410,23 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             pc = (typeof a === 'number' ? a >= k : X.compare(a, k, '>=') >= 0) ? pc + 3 : code[pc + 2]!;
             break;
           }
+          case Op.LoopWhileLocalLtInt:
+          case Op.LoopWhileLocalLeInt:
+          case Op.LoopWhileLocalGtInt:
+          case Op.LoopWhileLocalGeInt: { // the head's test, then the safepoint (emitter.ts); <, <=, >, >= in order
+            const holds = X.comparesWithInt(code[ip]! - Op.LoopWhileLocalLtInt, stack[base + code[pc]!]!, code[pc + 1]!);
+            pc = holds ? code[pc + 2]! : pc + 3;
+            if (--budget <= 0) {
+              budget = interval;
+              if (vm.pendingCallbacks.length > 0 || vm.host.hasWork()) {
+                frame.pc = pc;
+                vm.sp = sp;
+                vm.safepoint();
+                continue reload;
+              }
+            }
+            break;
+          }
           case Op.Not:
             stack[sp - 1] = !truthy(stack[sp - 1]!);
             break;
