@@ -9,6 +9,12 @@ const waitAsync = (Atomics as unknown as {
   waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }).waitAsync.bind(Atomics);
 
+/**
+ * Microtasks by a settled promise, not queueMicrotask: Node wraps each queueMicrotask callback
+ * in an AsyncResource, measurable on the idle wake-up path (THR-PERF).
+ */
+export const settledPromise = Promise.resolve();
+
 export class Doorbell {
   /** The value seen by the last `take()`: -1 first, so the first look always reads the ports. */
   private seen = -1;
@@ -26,8 +32,10 @@ export class Doorbell {
   private readonly listeners = new Set<() => void>();
   /**
    * Keeps the event loop alive while someone waits (a pending Atomics.waitAsync does not): one
-   * timer that never fires, ref'd for a wait and unref'd after. Creating and clearing a timer on
-   * every sleep cost a fifth of an idle Worker's CPU per message (THR-PERF idle wake-up).
+   * timer that never fires, ref'd at the first wait and unref'd only by `release`. Creating a
+   * timer on every sleep cost a fifth of an idle Worker's CPU per message, and re-ref'ing it on
+   * every sleep a toggle on the wake-up path (THR-PERF idle wake-up); between a wake-up and the
+   * next wait nothing lets the loop end anyway, and a thread that is done calls `release`.
    */
   private keepAlive: NodeJS.Timeout | null = null;
   private holding = false;
@@ -91,7 +99,7 @@ export class Doorbell {
     if (arrivedAlready || Atomics.load(this.slots.i32, this.at) !== this.seen) {
       this.slots.setSleeping(this.index, false);
       let live = true;
-      queueMicrotask(() => live && wake());
+      void settledPromise.then(() => live && wake());
       return () => (live = false);
     }
     if (!this.armed) {
@@ -102,13 +110,12 @@ export class Doorbell {
         this.wakeAll();
       };
       if (r.async) void r.value.then(fire);
-      else queueMicrotask(fire);
+      else void settledPromise.then(fire);
     }
     this.listeners.add(wake);
     this.hold(true);
     return () => {
       this.listeners.delete(wake);
-      if (this.listeners.size === 0) this.hold(false);
     };
   }
 
@@ -119,13 +126,12 @@ export class Doorbell {
 
   private wakeAll(): void {
     this.slots.setSleeping(this.index, false);
-    this.hold(false);
     const ls = [...this.listeners];
     this.listeners.clear();
     for (const l of ls) l();
   }
 
-  /** Drop the keep-alive handle (shutting down). */
+  /** Drop the keep-alive handle (shutting down: nothing waits any more). */
   release(): void {
     this.hold(false);
   }

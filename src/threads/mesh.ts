@@ -13,6 +13,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type TransferLi
 import type { Wire } from './wire.js';
 import type { SlotTable } from './protocol/table.js';
 import { MAX_WORKERS } from './protocol/words.js';
+import { settledPromise } from './doorbell.js';
 
 const isPort = (m: Wire): m is Extract<Wire, { t: 'port' }> => !Array.isArray(m) && m.t === 'port';
 
@@ -198,11 +199,13 @@ export class Mesh {
   private queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      this.flush();
-    });
+    void settledPromise.then(this.flushQueuedNow);
   }
+
+  private readonly flushQueuedNow = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
 
   /**
    * Post what this thread has sent, inside a callback (where nothing is taken from the ports,
