@@ -148,7 +148,15 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
             }
             break;
           case Op.Loop:
-            pc = code[pc]!;
+          case Op.LoopWhileLocalLtInt:
+          case Op.LoopWhileLocalLeInt:
+          case Op.LoopWhileLocalGtInt:
+          case Op.LoopWhileLocalGeInt: {
+            // A plain back-edge, or one repeating its loop head's test (emitter.ts; <, <=, >, >= in order).
+            const op = code[ip]!;
+            if (op === Op.Loop) pc = code[pc]!;
+            else pc = X.comparesWithInt(op - Op.LoopWhileLocalLtInt, stack[base + code[pc]!]!, code[pc + 1]!) ? code[pc + 2]! : pc + 3;
+          }
           // falls through: a back-edge is a safepoint
           case Op.CheckChannel:
             if (--budget <= 0) {
@@ -408,23 +416,6 @@ export function execute(vm: Machine, throwing: GeneThrow | null = null): RunResu
           case Op.JumpUnlessLocalGeInt: {
             const a = stack[base + code[pc]!]!, k = code[pc + 1]!;
             pc = (typeof a === 'number' ? a >= k : X.compare(a, k, '>=') >= 0) ? pc + 3 : code[pc + 2]!;
-            break;
-          }
-          case Op.LoopWhileLocalLtInt:
-          case Op.LoopWhileLocalLeInt:
-          case Op.LoopWhileLocalGtInt:
-          case Op.LoopWhileLocalGeInt: { // the head's test, then the safepoint (emitter.ts); <, <=, >, >= in order
-            const holds = X.comparesWithInt(code[ip]! - Op.LoopWhileLocalLtInt, stack[base + code[pc]!]!, code[pc + 1]!);
-            pc = holds ? code[pc + 2]! : pc + 3;
-            if (--budget <= 0) {
-              budget = interval;
-              if (vm.pendingCallbacks.length > 0 || vm.host.hasWork()) {
-                frame.pc = pc;
-                vm.sp = sp;
-                vm.safepoint();
-                continue reload;
-              }
-            }
             break;
           }
           case Op.Not:
