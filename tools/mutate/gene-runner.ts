@@ -139,6 +139,12 @@ type Outcome = { status: 'pass' } | { status: 'fail' | 'timeout'; message: strin
 /** Tests that failed on the unmutated code in the dry run, in the project (not the sandbox). */
 const DRY_RUN_FAILURES = 'reports/mutation/dry-run-failures.json';
 
+/** What each test of each mutant cost (one JSON line per test run), in the project: where a mutant's time goes. */
+const MUTANT_TESTS_LOG = 'reports/mutation/mutant-tests.jsonl';
+
+/** The dry run's time per test, in the project (DURATIONS_FILE is in the sandbox, removed with it). */
+const DRY_RUN_DURATIONS = 'reports/mutation/dry-run-durations.json';
+
 /** Durations from the dry run, shared with the runner processes that run mutants. */
 const DURATIONS_FILE = '.gene-mutate-durations.json';
 
@@ -265,6 +271,7 @@ export class GeneConformanceRunner implements TestRunner {
     this.durations = Object.fromEntries(results.map((r) => [r.id, r.timeSpentMs]));
     writeFileSync(join(this.sandbox, DURATIONS_FILE), JSON.stringify(this.durations));
     writeFileSync(join(this.project(), DRY_RUN_FAILURES), JSON.stringify(failures, null, 2));
+    writeFileSync(join(this.project(), DRY_RUN_DURATIONS), JSON.stringify(this.durations));
     return {
       status: DryRunStatus.Complete,
       tests: results,
@@ -284,7 +291,10 @@ export class GeneConformanceRunner implements TestRunner {
     for (const test of tests) {
       ran++;
       const timeoutMs = this.mutantTimeoutMs(test, durations[test.id]);
+      const started = Date.now();
       const outcome = await this.runTest(test, { activeMutant: mutant.id, timeoutScale: this.opts.timeoutScale, timeoutMs });
+      const log = { mutant: mutant.id, file, line, test: test.id, ms: Date.now() - started, outcome: outcome.status };
+      appendFileSync(join(this.project(), MUTANT_TESTS_LOG), `${JSON.stringify(log)}\n`);
       if (outcome.status === 'fail') {
         appendFileSync(join(this.sandbox, KILLS_FILE), `${JSON.stringify({ file, line, test: test.id } satisfies Kill)}\n`);
         return { status: MutantRunStatus.Killed, killedBy: [test.id], failureMessage: outcome.message, nrOfTests: ran };
