@@ -3,12 +3,21 @@
 // error kinds and stable prefixes, never gene-ref's wording (HOST-CONTRACT §3), so a changed
 // message is not a wrong result; the few texts the spec fixes (the `^args` hint, NotSendable's
 // location, the crash line) are checked by cases all the same.
+//
+// Also not generated: mutants of a trace guard, `if (this.tracing) this.trace(…)` (or a block of
+// such calls and `const` declarations, nothing else, no `else`). `this.trace` checks the flag
+// itself (host-base.ts), so with tracing off `→ true` only evaluates a trace line's text, and with
+// tracing on `→ false` or `{}` only leaves a trace line out: such a mutant changes nothing but
+// GENE_TRACE's debug output, which is gene-ref's and no rule (the guard exists to skip building the
+// text). A `const` in such a block is used only by its trace lines (block scope); its initializer
+// must only read: reviewed at each guard (docs/conformance-strength.md, sixth session, lists them).
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 import type { NodePath } from '@stryker-mutator/api/ignore';
 
 /** The part of Babel's NodePath this needs. */
 interface Path {
   node: object;
+  parent?: object;
   parentPath: Path | null;
   isCallExpression(): boolean;
 }
@@ -22,7 +31,32 @@ function calleeName(callee: { type: string; name?: string; property?: { type: st
   return undefined;
 }
 
+type Node = { type: string; [k: string]: unknown };
+
+function isThisMember(n: Node | undefined, name: string): boolean {
+  const p = n?.property as Node | undefined;
+  return n?.type === 'MemberExpression' && (n.object as Node).type === 'ThisExpression' && p?.type === 'Identifier' && p.name === name && n.computed !== true;
+}
+
+/** `this.trace(…);` */
+function isTraceCall(st: Node): boolean {
+  const e = st.expression as Node | undefined;
+  return st.type === 'ExpressionStatement' && e?.type === 'CallExpression' && isThisMember(e.callee as Node, 'trace');
+}
+
+/** `if (this.tracing) <this.trace(…) calls and const declarations>` with no `else` (see the top of this file). */
+export function isTraceGuard(node: object): boolean {
+  const n = node as Node;
+  if (n.type !== 'IfStatement' || n.alternate != null || !isThisMember(n.test as Node, 'tracing')) return false;
+  const body = n.consequent as Node;
+  const statements = body.type === 'BlockStatement' ? (body.body as Node[]) : [body];
+  return statements.some(isTraceCall) && statements.every((st) => isTraceCall(st) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
+}
+
 export function messageTextReason(start: NodePath): string | undefined {
+  if (isTraceGuard((start as unknown as Path).node)) {
+    return 'trace guard: changes only GENE_TRACE debug output (this.trace checks the flag itself)';
+  }
   // The protocol's transitions yield the name of each atomic step (protocol/transitions.ts); only
   // the interleaving tests' scheduler reads it, as a label. `run` drops it.
   const here = start as unknown as Path;
