@@ -15,6 +15,7 @@
 // a case's time limit while a mutant is active is a few times what it took in the dry run, not its
 // class's 10 s; and the dry run, which every chunk pays, runs two cases at a time.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -227,6 +228,7 @@ export class GeneConformanceRunner implements TestRunner {
         imports: importedModules(relative(this.sandbox, file), readFileSync(file, 'utf8')),
       }));
     this.tests = [...cases, ...units];
+    if (units.length > 0) this.vitestEntry();
     this.log.info(`gene-conformance: ${cases.length} cases, ${units.length} unit test files`);
   }
 
@@ -272,6 +274,11 @@ export class GeneConformanceRunner implements TestRunner {
     writeFileSync(join(this.sandbox, DURATIONS_FILE), JSON.stringify(this.durations));
     writeFileSync(join(this.project(), DRY_RUN_FAILURES), JSON.stringify(failures, null, 2));
     writeFileSync(join(this.project(), DRY_RUN_DURATIONS), JSON.stringify(this.durations));
+    const units = this.tests.filter((t) => t.kind === 'unit');
+    if (units.length > 1 && units.every((t) => results.find((r) => r.id === t.id)?.status === TestStatus.Skipped)) {
+      // Not a flaky test: the set-up is broken (vitest not found, say); a run without them would record weaker results.
+      throw new Error(`gene-conformance: every unit test file failed on the unmutated code (${DRY_RUN_FAILURES})`);
+    }
     return {
       status: DryRunStatus.Complete,
       tests: results,
@@ -419,13 +426,25 @@ export class GeneConformanceRunner implements TestRunner {
   }
 
   private async runUnit(test: GeneTest, env: NodeJS.ProcessEnv, timeoutMs = this.opts.unitTimeoutSeconds * 1000): Promise<Outcome> {
-    const vitest = join(this.sandbox, 'node_modules', 'vitest', 'vitest.mjs');
+    const vitest = this.vitestEntry();
     const config = join(this.sandbox, 'tools', 'mutate', 'vitest.units.config.ts');
     const args = [vitest, 'run', '--config', config, test.file];
     const run = await this.spawnGroup(process.execPath, args, env, timeoutMs);
     if (run.timedOut) return { status: 'timeout', message: `${test.file} ran over ${timeoutMs / 1000} s` };
     return run.code === 0 ? { status: 'pass' } : { status: 'fail', message: run.output.slice(-4000) };
   }
+
+  /**
+   * vitest as Node resolves it from the sandbox: Stryker links the project's node_modules into the
+   * sandbox only when it is a real folder, so in a worktree whose node_modules is a symbolic link
+   * (HOUSE-RULES) the sandbox has none, and `sandbox/node_modules/vitest` failed every unit test
+   * file in the dry run (left out as "failed twice": a mutant's Survived then meant less).
+   * Resolving walks up to the worktree's link. Fails the run at once if vitest is not found.
+   */
+  private vitestEntry(): string {
+    return (this.vitestPath ??= join(dirname(createRequire(join(this.sandbox, 'package.json')).resolve('vitest/package.json')), 'vitest.mjs'));
+  }
+  private vitestPath: string | undefined;
 
   /** Runs a command in a process group of its own; on timeout the whole group is killed. */
   private spawnGroup(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string; timedOut: boolean }> {
