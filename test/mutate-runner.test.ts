@@ -1,7 +1,23 @@
 // The pure helpers of the mutation runner (tools/mutate/gene-runner.ts, docs/conformance-strength.md):
-// how long a case may wait by itself, and which unit test files test which module.
+// how long a case may wait by itself, and which unit test files test which module; and what the
+// ignorer (tools/mutate/ignore-message-text.ts) relies on where it skips whole functions.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { facadeOf, importedModules, ownWaitMs } from '../tools/mutate/gene-runner.js';
+import { WORDING_FUNCTIONS } from '../tools/mutate/ignore-message-text.js';
+
+/** Every line of src/ that names `name`, as `file: line text`. */
+function linesNaming(name: string): string[] {
+  const out: string[] = [];
+  const files = (readdirSync('src', { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  for (const f of files) {
+    for (const line of readFileSync(join('src', f), 'utf8').split('\n')) {
+      if (new RegExp(`\\b${name}\\b`).test(line) && !/^\s*(\/\/|\*|\/\*\*)/.test(line)) out.push(`${f}: ${line.trim()}`);
+    }
+  }
+  return out;
+}
 
 describe('the mutation runner', () => {
   it('finds the longest wait a case bounds itself', () => {
@@ -17,5 +33,15 @@ describe('the mutation runner', () => {
   it('counts a part of a module as that module (codec-encoder.ts is part of codec.ts)', () => {
     expect(facadeOf('src/threads/codec-encoder.ts')).toBe('src/threads/codec.ts');
     expect(facadeOf('src/threads/mailbox.ts')).toBe('src/threads/mailbox.ts');
+  });
+  it('skips only functions whose result is wording: every use is where the ignorer says', () => {
+    expect(Object.keys(WORDING_FUNCTIONS).sort()).toEqual(['describeWait', 'encodedSize']);
+    // describeWait: one call, its text straight into the Deadlock report.
+    const wait = linesNaming('describeWait').filter((l) => !l.includes('protected describeWait('));
+    expect(wait).toEqual(['threads/host-base.ts: this.deadlockReport = this.deadlock.block(f, this.describeWait(f, what));']);
+    // encodedSize: called only inside a trace guard's text.
+    const size = linesNaming('encodedSize').filter((l) => !/export function encodedSize\(|import \{ encodedSize \}/.test(l));
+    expect(size.length).toBeGreaterThan(0);
+    for (const l of size) expect(l).toMatch(/: if \(this\.tracing\) this\.trace\(`[^`]*\$\{encodedSize\([a-z]+\)\}[^`]*`\);$/);
   });
 });

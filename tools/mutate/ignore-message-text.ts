@@ -31,6 +31,17 @@ function calleeName(callee: { type: string; name?: string; property?: { type: st
   return undefined;
 }
 
+/**
+ * Functions whose result is only wording: every mutant in their body is. Each name is unique in
+ * src/, and test/mutate-runner.test.ts checks that every call is where the doc says.
+ */
+export const WORDING_FUNCTIONS: Record<string, string> = {
+  // host-base.ts: its text goes only to DeadlockWatch.block, which writes it into the Deadlock report.
+  describeWait: 'the text of a wait in the Deadlock report (cases match the kind)',
+  // host-requests.ts: called only inside trace guards.
+  encodedSize: 'a size printed only by GENE_TRACE',
+};
+
 type Node = { type: string; [k: string]: unknown };
 
 function isThisMember(n: Node | undefined, name: string): boolean {
@@ -54,7 +65,10 @@ export function isTraceGuard(node: object): boolean {
 }
 
 export function messageTextReason(start: NodePath): string | undefined {
-  if (isTraceGuard((start as unknown as Path).node)) {
+  const fn = (start as unknown as Path).node as Node;
+  const fnName = ((fn.type === 'ClassMethod' ? fn.key : fn.type === 'FunctionDeclaration' ? fn.id : undefined) as Node | undefined)?.name;
+  if (typeof fnName === 'string' && Object.hasOwn(WORDING_FUNCTIONS, fnName)) return `wording only: ${WORDING_FUNCTIONS[fnName]}`;
+  if (isTraceGuard(fn)) {
     return 'trace guard: changes only GENE_TRACE debug output (this.trace checks the flag itself)';
   }
   // The protocol's transitions yield the name of each atomic step (protocol/transitions.ts); only
