@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { facadeOf, importedModules, ownWaitMs } from '../tools/mutate/gene-runner.js';
-import { WORDING_FUNCTIONS } from '../tools/mutate/ignore-message-text.js';
+import { MESSAGE_ARGUMENT, WORDING_FUNCTIONS } from '../tools/mutate/ignore-message-text.js';
 
 /** Every line of src/ that names `name`, as `file: line text`. */
 function linesNaming(name: string): string[] {
@@ -43,5 +43,13 @@ describe('the mutation runner', () => {
     const size = linesNaming('encodedSize').filter((l) => !/export function encodedSize\(|import \{ encodedSize \}/.test(l));
     expect(size.length).toBeGreaterThan(0);
     for (const l of size) expect(l).toMatch(/: if \(this\.tracing\) this\.trace\(`[^`]*\$\{encodedSize\([a-z]+\)\}[^`]*`\);$/);
+  });
+  it('skips only arguments that are wording: failRequest\'s message, endedError\'s spawnReturn', () => {
+    expect(MESSAGE_ARGUMENT).toEqual({ geneError: 1, makeErrorValue: 1, trace: 0, failRequest: 3, endedError: 2 });
+    const requests = readFileSync('src/threads/host-requests.ts', 'utf8');
+    expect(requests).toContain('protected failRequest(to: Who, rid: number, kind: ErrorKind, message: string): void {\n    this.postReply(to, rid, false, encode(makeErrorValue(kind, message), \'reply\'));\n  }');
+    const errors = readFileSync('src/threads/remote-errors.ts', 'utf8');
+    expect(errors).toContain('export function endedError(id: number, reason: EndReason, spawnReturn: boolean): Value {\n  const what = spawnReturn ?');
+    expect(errors.match(/\bspawnReturn\b/g)).toHaveLength(2);
   });
 });

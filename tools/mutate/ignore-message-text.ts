@@ -23,7 +23,15 @@ interface Path {
 }
 
 /** Calls whose argument at the index given is message text. */
-const MESSAGE_ARGUMENT: Record<string, number> = { geneError: 1, makeErrorValue: 1, trace: 0 };
+export const MESSAGE_ARGUMENT: Record<string, number> = {
+  geneError: 1,
+  makeErrorValue: 1,
+  trace: 0,
+  // host-requests.ts: failRequest(to, rid, kind, message) passes message to makeErrorValue.
+  failRequest: 3,
+  // remote-errors.ts: endedError(id, reason, spawnReturn) uses spawnReturn only to word the message.
+  endedError: 2,
+};
 
 function calleeName(callee: { type: string; name?: string; property?: { type: string; name?: string } }): string | undefined {
   if (callee.type === 'Identifier') return callee.name;
