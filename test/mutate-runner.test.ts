@@ -44,12 +44,14 @@ describe('the mutation runner', () => {
     expect(size.length).toBeGreaterThan(0);
     for (const l of size) expect(l).toMatch(/: if \(this\.tracing\) this\.trace\(`[^`]*\$\{encodedSize\([a-z]+\)\}[^`]*`\);$/);
   });
-  it('skips only arguments that are wording: failRequest\'s message, endedError\'s spawnReturn', () => {
-    expect(MESSAGE_ARGUMENT).toEqual({ geneError: 1, makeErrorValue: 1, trace: 0, failRequest: 3, endedError: 2 });
+  it('skips only arguments that are wording: failRequest\'s message, endedError\'s spawnReturn, staleError\'s what', () => {
+    expect(MESSAGE_ARGUMENT).toEqual({ geneError: 1, makeErrorValue: 1, trace: 0, failRequest: 3, endedError: 2, staleError: 0 });
     const requests = readFileSync('src/threads/host-requests.ts', 'utf8');
     expect(requests).toContain('protected failRequest(to: Who, rid: number, kind: ErrorKind, message: string): void {\n    this.postReply(to, rid, false, encode(makeErrorValue(kind, message), \'reply\'));\n  }');
     const errors = readFileSync('src/threads/remote-errors.ts', 'utf8');
     expect(errors).toContain('export function endedError(id: number, reason: EndReason, spawnReturn: boolean): Value {\n  const what = spawnReturn ?');
     expect(errors.match(/\bspawnReturn\b/g)).toHaveLength(2);
+    const host = readFileSync('src/threads/thread-host.ts', 'utf8');
+    expect(host).toContain("const staleError = (what: string) =>\n      geneError('ThreadInvalid', `Cannot ${what} ${display(target)}: the thread has ended (the handle is stale)`);");
   });
 });

@@ -31,6 +31,8 @@ export const MESSAGE_ARGUMENT: Record<string, number> = {
   failRequest: 3,
   // remote-errors.ts: endedError(id, reason, spawnReturn) uses spawnReturn only to word the message.
   endedError: 2,
+  // thread-host.ts: staleError(what) puts what into a ThreadInvalid message.
+  staleError: 0,
 };
 
 function calleeName(callee: { type: string; name?: string; property?: { type: string; name?: string } }): string | undefined {
