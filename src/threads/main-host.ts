@@ -154,8 +154,9 @@ export class MainThreadHost extends ThreadHost {
     // THR-LIFE.5: thread 0 acts now (it may have been asleep in a wait): not a stuck thread.
     this.deadlock.running();
     this.workers[w] = undefined;
+    // A bug the Worker reported just before it went is that, not a crash: end the process now.
+    for (const m of this.mesh.drop(w)) if (!Array.isArray(m) && m.t === 'internal') exitOnInternalError(m.message, m.stack, m.slot);
     markWorkerGone(w, true);
-    this.mesh.drop(w);
     this.slots.setWorkerState(w, WorkerState.Dead);
     const d = this.dying.get(w);
     this.dying.delete(w);

@@ -112,12 +112,21 @@ export class Mesh {
     }
   }
 
-  /** Forget the port to a Worker that has exited, and the ports made for it (thread 0). */
-  drop(peer: number): void {
-    this.peers[peer]?.port.close();
+  /**
+   * Forget the port to a Worker that has exited, and the ports made for it (thread 0). What the
+   * Worker posted before it exited and was not taken yet is kept, in order, for the next drain:
+   * its 'exit' event may come before the port's messages (nothing lost). Returns those messages.
+   */
+  drop(peer: number): readonly Wire[] {
+    const p = this.peers[peer];
+    const left: Wire[] = [];
+    for (let r = p && receiveMessageOnPort(p.port); r !== undefined; r = receiveMessageOnPort(p!.port)) left.push(r.message as Wire);
+    this.inbox.push(...left);
+    p?.port.close();
     this.peers[peer] = undefined;
     this.held.delete(peer);
     for (let x = 0; x < MAX_WORKERS; x++) this.linked.delete(pairOf(peer, x));
+    return left;
   }
 
   /**

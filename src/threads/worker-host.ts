@@ -55,6 +55,8 @@ export class WorkerHost extends ThreadHost {
       } catch (e) {
         // Not a Gene error (runTask turns those into the thread's error): a bug in gene-ref.
         this.internalError(e);
+        // Stay until thread 0 ends the process: a Worker whose loop empties would exit first.
+        setInterval(() => {}, 1 << 30);
         await new Promise<never>(() => {});
       }
     }
