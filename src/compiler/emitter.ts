@@ -147,10 +147,10 @@ export class FnState {
   }
 
   /**
-   * Replace the instructions from `from` on by one, which keeps the first one's source location.
+   * Replace the instructions from `from` on by one, at the source place of the instruction at
+   * `placeOf` (the first by default; for a fused compare, the compare: what can raise).
    * `removed` is the stack effect of what is dropped (the new instruction adds its own).
    */
-  /** `placeOf`: the instruction whose source place the fused one takes (what can raise). */
   private refuse(from: number, removed: number, op: Op, operands: number[], placeOf = from): number {
     const line = this.lines[placeOf]!, col = this.cols[placeOf]!;
     this.code.length = this.lines.length = this.cols.length = from;
@@ -217,9 +217,9 @@ export class FnState {
    * at the bottom, jumping into the body while it holds (one instruction fewer per iteration), at
    * the head's source place (an error in the test names the condition). The test may come before
    * the back-edge's safepoint: a callback cannot change x (a local a callback sees lives in a Cell,
-   * and a Cell's test is never fused). `exit`: the operand of
-   * the loop's exit jump. Returns false when the head is anything else (a condition that only
-   * begins with such an instruction, say an inner `if`, has its exit jump elsewhere).
+   * and a Cell's test is never fused). `exit`: the operand of the loop's exit jump. Returns false
+   * when the head is anything else (a condition that only begins with such an instruction, say an
+   * inner `if`, has its exit jump elsewhere).
    */
   emitTestingBackEdge(top: number, exit: number): boolean {
     const op = LOOP_WHILE_LOCAL.get(this.code[top] as Op);
