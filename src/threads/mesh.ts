@@ -117,10 +117,11 @@ export class Mesh {
    * Worker posted before it exited and was not taken yet is kept, in order, for the next drain:
    * its 'exit' event may come before the port's messages (nothing lost). Returns those messages.
    */
+  // THR-MSG.5
   drop(peer: number): readonly Wire[] {
     const p = this.peers[peer];
     const left: Wire[] = [];
-    for (let r = p && receiveMessageOnPort(p.port); r !== undefined; r = receiveMessageOnPort(p!.port)) left.push(r.message as Wire);
+    if (p !== undefined) for (let r = receiveMessageOnPort(p.port); r !== undefined; r = receiveMessageOnPort(p.port)) left.push(r.message as Wire);
     this.inbox.push(...left);
     p?.port.close();
     this.peers[peer] = undefined;
