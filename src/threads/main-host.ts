@@ -1,7 +1,6 @@
 // Thread 0's host (THR-MAIN): the only thread that starts and stops OS Workers. It builds the
 // port mesh as Workers start, stops threads on request (THR-LIFE.2), turns a dead Worker into
 // ThreadCrashed failures (THR-LIFE.3), and at the end waits for the other threads (THR-LIFE.4).
-import { existsSync } from 'node:fs';
 import type { NativeContext } from '../contract/host.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { settleFuture, succeeded } from '../runtime/futures.js';
@@ -15,7 +14,8 @@ import type { Limits } from '../contract/limits.js';
 import type { VM } from '../vm/vm.js';
 import { encodeUnit } from './codec.js';
 import { crashIsPrinted, markWorkerGone, outputLockBuffer, traceEnabled } from './output.js';
-import type { ControlWire, WorkerBoot } from './wire.js';
+import type { ControlWire, WorkerBoot, WorkerCode } from './wire.js';
+import { readWorkerCode } from './worker-code.js';
 import { ENDED, SlotTable } from './protocol/table.js';
 import {
   EndReason, MAX_SLOTS, MAX_WORKERS, SlotState, WorkerState, genOf, isEnding, isLive, reasonOf, stateOf, whoOf,
@@ -37,15 +37,15 @@ interface Dying {
 }
 
 /**
- * Workers start from compiled JavaScript, also when this module runs from source (tests): the
- * build bundles worker-main.js and what it imports into one file, which a Worker loads in less
- * time and memory than ~29 modules (THR-PERF cold spawn, RSS per thread). Without the bundle (a
- * bare `tsc`), the modules themselves.
+ * Workers start from compiled JavaScript, also when this module runs from source (tests): from
+ * worker-boot.js, which runs the bundle the build makes of worker-main.js and what it imports (one
+ * file: less time and memory than ~29 modules; THR-PERF cold spawn, RSS per thread) from V8's code
+ * cache (worker-code.ts). Without the bundle (a bare `tsc`), worker-boot.js loads the modules.
  */
 // From dist/threads/ (this module), dist/cli/ (the CLI bundle) or src/threads/ (tests run sources).
 const DIST = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/', import.meta.url) : new URL('../threads/', import.meta.url);
-const WORKER_URL = existsSync(new URL('worker-bundle.js', DIST)) ? new URL('worker-bundle.js', DIST) : new URL('worker-main.js', DIST);
-
+const WORKER_URL = new URL('worker-boot.js', DIST);
+const BUNDLE_URL = new URL('worker-bundle.js', DIST);
 
 /** How long after a Worker was lost its replacement starts (see replaceLostWorker). */
 const REPLACE_LOST_WORKER_AFTER_MS = 20;
@@ -58,6 +58,8 @@ export class MainThreadHost extends ThreadHost {
   /** Workers kept live (a lost one is replaced): the pool's warm size, at most one more than the slots. */
   private readonly warm: number;
   private replacing = false;
+  /** The Worker bundle and its code cache, read when the first Worker starts. */
+  private code: WorkerCode | undefined | null = null;
 
   constructor(limits: Limits, options: MainHostOptions) {
     super(SlotTable.create(limits.maxThreads), 0, limits, options.trace || traceEnabled(), options.sink);
@@ -111,6 +113,7 @@ export class MainThreadHost extends ThreadHost {
       warmUp: encodeUnit(compiledWarmUp()),
       output: outputLockBuffer(),
       deadlock: this.deadlock.buffer,
+      code: this.workerCode(),
     };
     markWorkerGone(w, false);
     const worker = new Worker(WORKER_URL, {
@@ -127,6 +130,14 @@ export class MainThreadHost extends ThreadHost {
     worker.on('exit', () => this.workerExited(w, worker));
     this.workers[w] = worker;
     this.trace(`worker ${w} starting (generation ${gen})`);
+  }
+
+  /** The Worker bundle for the next Worker: the first one may write its code cache (worker-code.ts). */
+  private workerCode(): WorkerCode | undefined {
+    if (this.code !== null) return this.code;
+    const read = readWorkerCode(BUNDLE_URL);
+    this.code = read?.code;
+    return read && { ...read.code, writeTo: read.writeTo };
   }
 
   /** Worker a asked for a port to Worker b (the lazy mesh): made if both are still there. */

@@ -125,6 +125,25 @@ export interface WorkerBoot {
   deadlock: SharedArrayBuffer;
   /** The port to thread 0 (also the control port). Ports to other Workers come when needed. */
   control: MessagePort;
+  /** The Worker bundle and its V8 code cache (worker-code.ts); absent without a bundle (a bare tsc). */
+  code?: WorkerCode;
+}
+
+/**
+ * The Worker bundle as thread 0 read it once for all Workers, with V8's code cache of it: a Worker
+ * given a cache skips compiling the functions an earlier Worker compiled (THR-PERF cold spawn).
+ */
+export interface WorkerCode {
+  /** The bundle's path: stack traces and its source map name it. */
+  file: string;
+  source: string;
+  /** V8's code cache of `source` (on shared memory: one copy for every Worker), or none yet. */
+  cache?: Uint8Array;
+  /**
+   * Given to the first Worker of a process: where it writes a code cache, once its first thread
+   * has run, if it had none or V8 refused it (another Node); with the header tying it to this bundle.
+   */
+  writeTo?: { file: string; header: Uint8Array };
 }
 
 /** Every message but the hot ones: ports, ends, requests to thread 0. */

@@ -28,6 +28,8 @@ export class WorkerHost extends ThreadHost {
   /** This Worker's VM, reused task after task (the inherited `vm` is the same VM as a NativeContext). */
   private readonly machine: VM;
   private readonly prelude: readonly CodeUnit[];
+  /** Run once, when the first thread's body has run (worker-boot.ts writes the code cache then). */
+  private afterFirstRun: (() => void) | undefined;
   preludeUnits(): readonly CodeUnit[] {
     return this.prelude;
   }
@@ -46,7 +48,8 @@ export class WorkerHost extends ThreadHost {
   }
 
   /** Serve tasks until thread 0 stops this Worker (or ends the process after an internal error). */
-  async main(warmUp: EncUnit): Promise<void> {
+  async main(warmUp: EncUnit, afterFirstRun?: () => void): Promise<void> {
+    this.afterFirstRun = afterFirstRun;
     await this.warmUp(warmUp);
     for (;;) {
       const task = await this.nextTask();
@@ -60,6 +63,11 @@ export class WorkerHost extends ThreadHost {
         await new Promise<never>(() => {});
       }
     }
+  }
+
+  /** GENE_TRACE=threads: whether this Worker compiled its code from V8's code cache (worker-boot.ts). */
+  startedWith(codeCache: 'used' | 'refused' | 'none'): void {
+    if (this.tracing) this.trace(`worker ${this.index} code cache: ${codeCache}`);
   }
 
   /**
@@ -157,6 +165,8 @@ export class WorkerHost extends ThreadHost {
         trace: '',
       };
     }
+    this.afterFirstRun?.();
+    this.afterFirstRun = undefined;
     // 3. The result goes out before the slot frees (THR-POOL.4).
     if (task.returnsFuture) {
       let v: Encoded;

@@ -1,0 +1,46 @@
+// The entry point of every Worker. It runs the Worker bundle (worker-main.ts and what it imports,
+// built into one classic script) from the source and V8 code cache thread 0 passed (worker-code.ts),
+// then hands over to it. The first Worker of a process writes the cache when it had none or V8
+// refused it, once its first thread has run: the cache then holds what a task compiles, not only
+// the start-up. Without a bundle (a bare `tsc`), it imports the modules themselves.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import { threadId, workerData } from 'node:worker_threads';
+import type { CodeCacheUse } from './worker-main.js';
+import type { WorkerBoot, WorkerCode } from './wire.js';
+
+type Entry = typeof import('./worker-main.js');
+
+const boot = workerData as WorkerBoot;
+const code = boot.code;
+if (code === undefined) {
+  const entry: Entry = await import('./worker-main.js');
+  entry.runWorker(boot, 'none');
+} else {
+  // The bundle's imports of Node's modules are `require` calls (a classic script has no `import`)
+  // (and `import.meta.url` is `geneWorkerBundleUrl`).
+  Object.assign(globalThis, { require: createRequire(code.file), geneWorkerBundleUrl: pathToFileURL(code.file).href });
+  const script = new Script(code.source, { filename: code.file, ...(code.cache ? { cachedData: code.cache } : {}) });
+  // The bundle's last statement is its exports (esbuild's `globalName`, see scripts/bundle.ts).
+  const entry = script.runInThisContext() as Entry;
+  const use: CodeCacheUse = code.cache === undefined ? 'none' : script.cachedDataRejected === true ? 'refused' : 'used';
+  const writeTo = code.writeTo;
+  entry.runWorker(boot, use, writeTo !== undefined && use !== 'used' ? () => writeCodeCache(script, writeTo) : undefined);
+}
+
+/**
+ * Write V8's code cache of the bundle, made now (the functions compiled so far are in it), to a temporary file renamed into place: a process reading it meanwhile sees the old file
+ * or the new one, never half of one. A cache is only an optimisation: if it cannot be written (a
+ * read-only installation), Workers compile as they would without it.
+ */
+function writeCodeCache(script: Script, to: NonNullable<WorkerCode['writeTo']>): void {
+  const temporary = `${to.file}.${process.pid}-${threadId}.tmp`;
+  try {
+    writeFileSync(temporary, Buffer.concat([to.header, script.createCachedData()]));
+    renameSync(temporary, to.file);
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}

@@ -1,0 +1,65 @@
+// Thread 0 reads the Worker bundle and V8's code cache of it once, for every Worker it starts
+// (THR-PERF cold spawn, terminate then respawn): a Worker compiles the bundle from the cache
+// instead of compiling the VM, the codec and the hosts lazily as its warm-up and first task call them.
+//
+// The cache file sits beside the bundle (dist/threads/worker-bundle.v8cache): the build makes
+// it, and the first Worker of a process writes it again if it is missing or V8 refused it (another
+// Node). V8 itself checks its version and flags but of the source only its length, so the file
+// starts with a header naming the bundle it was made from (its size and modification time): a
+// bundle rebuilt or edited by hand does not run with another bundle's cache.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WorkerCode } from './wire.js';
+
+const MAGIC = 'gene-ref worker code cache 1\n';
+const HEADER_BYTES = MAGIC.length + 16;
+
+/** The header a code cache of the bundle with this size and modification time starts with. */
+function headerFor(size: number, mtimeMs: number): Uint8Array {
+  const h = new Uint8Array(HEADER_BYTES);
+  h.set(Buffer.from(MAGIC, 'latin1'));
+  const view = new DataView(h.buffer);
+  view.setFloat64(MAGIC.length, size);
+  // Whole milliseconds: a copy that keeps times (cp -p) may round what is below.
+  view.setFloat64(MAGIC.length + 8, Math.trunc(mtimeMs));
+  return h;
+}
+
+/** The V8 data after `header` in `file`, on shared memory; undefined when absent or made from another bundle. */
+function cacheAfter(file: string, header: Uint8Array): Uint8Array | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length <= HEADER_BYTES || !bytes.subarray(0, HEADER_BYTES).equals(header)) return undefined;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length - HEADER_BYTES));
+  shared.set(bytes.subarray(HEADER_BYTES));
+  return shared;
+}
+
+/**
+ * The Worker bundle at `bundle` with its code cache, and where to write the cache (for the
+ * first Worker: worker-boot.ts writes it if it has to); undefined when there is no bundle (the
+ * Workers then load the modules themselves).
+ */
+export function readWorkerCode(bundle: URL): { code: WorkerCode; writeTo: NonNullable<WorkerCode['writeTo']> } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(bundle, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    const source = readFileSync(fd, 'utf8');
+    const file = fileURLToPath(bundle);
+    const cacheFile = file.replace(/\.js$/, '.v8cache');
+    const header = headerFor(size, mtimeMs);
+    const cache = cacheAfter(cacheFile, header);
+    return { code: { file, source, ...(cache ? { cache } : {}) }, writeTo: { file: cacheFile, header } };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,73 @@
+// THR-PERF cold spawn: Workers compile the Worker bundle from V8's code cache beside it
+// (src/threads/worker-code.ts, worker-boot.ts). The cache is an optimisation only: a program gives
+// the same output whether the cache is used, missing, made from another bundle, corrupt or
+// impossible to write, and a cache that does not belong to the bundle is never used. Each test
+// runs the built CLI from a private copy of dist/ (so the shared cache is never touched), with
+// GENE_TRACE=threads, whose `worker N code cache: used|refused|none` line says what the Worker did.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const DIST = join(import.meta.dirname, '..', 'dist');
+const PROGRAM = '(println (await (spawn_return (+ 40 2))))';
+
+let dir = '';
+const cacheFile = () => join(dir, 'dist', 'threads', 'worker-bundle.v8cache');
+const bundleFile = () => join(dir, 'dist', 'threads', 'worker-bundle.js');
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gene-code-cache-'));
+  cpSync(DIST, join(dir, 'dist'), { recursive: true, preserveTimestamps: true });
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run PROGRAM with the copy; what the first Worker said of its code cache, and the output. */
+function run(): { use: string | undefined; out: string } {
+  const r = spawnSync(process.execPath, [join(dir, 'dist', 'cli', 'gene-bundle.js'), 'eval', PROGRAM], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, GENE_TRACE: 'threads' },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return { use: /worker 1 code cache: (\w+)/.exec(r.stderr)?.[1], out: r.stdout };
+}
+
+describe('the Worker code cache', () => {
+  it('is made by the build and used by the Workers', () => {
+    expect(existsSync(cacheFile())).toBe(true);
+    expect(run()).toEqual({ use: 'used', out: '42\n' });
+  });
+
+  it('is written by the first Worker when missing, then used', () => {
+    rmSync(cacheFile());
+    expect(run()).toEqual({ use: 'none', out: '42\n' });
+    expect(existsSync(cacheFile())).toBe(true);
+    expect(run()).toEqual({ use: 'used', out: '42\n' });
+  });
+
+  it('is not used for a bundle changed since it was made, and is made again', () => {
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(bundleFile(), later, later);
+    expect(run()).toEqual({ use: 'none', out: '42\n' });
+    expect(run()).toEqual({ use: 'used', out: '42\n' });
+  });
+
+  it('refused by V8 (corrupt after its header) changes nothing but the time, and is made again', () => {
+    const bytes = readFileSync(cacheFile());
+    bytes.fill(0x5a, 64, 4096);
+    writeFileSync(cacheFile(), bytes);
+    expect(run()).toEqual({ use: 'refused', out: '42\n' });
+    expect(run()).toEqual({ use: 'used', out: '42\n' });
+  });
+
+  it('that cannot be written leaves the program as it is', () => {
+    rmSync(cacheFile());
+    mkdirSync(cacheFile()); // the rename onto it fails, as on a read-only installation
+    expect(run()).toEqual({ use: 'none', out: '42\n' });
+    expect(run()).toEqual({ use: 'none', out: '42\n' });
+    expect(readdirSync(join(dir, 'dist', 'threads')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
