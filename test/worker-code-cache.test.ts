@@ -5,10 +5,12 @@
 // runs the built CLI from a private copy of dist/ (so the shared cache is never touched), with
 // GENE_TRACE=threads, whose `worker N code cache: used|refused|none` line says what the Worker did.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHECK_BYTES, HEADER_BYTES } from '../src/threads/worker-code.js';
 
 const DIST = join(import.meta.dirname, '..', 'dist');
 const PROGRAM = '(println (await (spawn_return (+ 40 2))))';
@@ -55,9 +57,20 @@ describe('the Worker code cache', () => {
     expect(run()).toEqual({ use: 'used', out: '42\n' });
   });
 
-  it('refused by V8 (corrupt after its header) changes nothing but the time, and is made again', () => {
+  it('damaged (its SHA-256 does not match) is not used, and is made again', () => {
+    // V8 checks none of its data's bytes in release builds: these flips would crash the process.
     const bytes = readFileSync(cacheFile());
-    bytes.fill(0x5a, 64, 4096);
+    for (let i = 20_000; i < bytes.length; i += 997) bytes[i]! ^= 0xff;
+    writeFileSync(cacheFile(), bytes);
+    expect(run()).toEqual({ use: 'none', out: '42\n' });
+    expect(run()).toEqual({ use: 'used', out: '42\n' });
+  });
+
+  it('refused by V8 (data of no V8 it knows, SHA-256 right) changes nothing but the time, and is made again', () => {
+    const bytes = readFileSync(cacheFile());
+    const data = bytes.subarray(HEADER_BYTES + CHECK_BYTES);
+    data.fill(0x5a);
+    createHash('sha256').update(data).digest().copy(bytes, HEADER_BYTES + 4);
     writeFileSync(cacheFile(), bytes);
     expect(run()).toEqual({ use: 'refused', out: '42\n' });
     expect(run()).toEqual({ use: 'used', out: '42\n' });

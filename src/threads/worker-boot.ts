@@ -31,14 +31,21 @@ if (code === undefined) {
 }
 
 /**
- * Write V8's code cache of the bundle, made now (the functions compiled so far are in it), to a temporary file renamed into place: a process reading it meanwhile sees the old file
- * or the new one, never half of one. A cache is only an optimisation: if it cannot be written (a
- * read-only installation), Workers compile as they would without it.
+ * Write V8's code cache of the bundle, made now (the functions compiled so far are in it): the
+ * header thread 0 gave, the data's length and checksum (worker-code.ts checks them), the data. To a
+ * temporary file renamed into place: a process reading it meanwhile sees the old file or the new
+ * one, never half of one. A cache is only an optimisation: if it cannot be written (a read-only
+ * installation), Workers compile as they would without it.
  */
 function writeCodeCache(script: Script, to: NonNullable<WorkerCode['writeTo']>): void {
   const temporary = `${to.file}.${process.pid}-${threadId}.tmp`;
   try {
-    writeFileSync(temporary, Buffer.concat([to.header, script.createCachedData()]));
+    const data = script.createCachedData();
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(data.length);
+    // Node's crypto only here, once per build: loaded in every Worker it would cost each memory.
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    writeFileSync(temporary, Buffer.concat([to.header, length, createHash('sha256').update(data).digest(), data]));
     renameSync(temporary, to.file);
   } catch {
     rmSync(temporary, { force: true });

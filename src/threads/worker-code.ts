@@ -4,15 +4,20 @@
 //
 // The cache file sits beside the bundle (dist/threads/worker-bundle.v8cache): the build makes
 // it, and the first Worker of a process writes it again if it is missing or V8 refused it (another
-// Node). V8 itself checks its version and flags but of the source only its length, so the file
-// starts with a header naming the bundle it was made from (its size and modification time): a
-// bundle rebuilt or edited by hand does not run with another bundle's cache.
+// Node). V8 itself checks its version and flags but of the source only its length, and of its
+// own bytes nothing, so the file starts with a header naming the bundle it was made from (its size
+// and modification time: a bundle rebuilt or edited by hand does not run with another bundle's
+// cache), then the length and SHA-256 of V8's data: V8 checks none of its data's bytes in
+// release builds and crashes on damaged ones ("Fatal error … unreachable code"), so a damaged
+// file is not used. (Thread 0 has Node's crypto loaded already; hashing it takes ≈ 0.1 ms.)
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkerCode } from './wire.js';
 
 const MAGIC = 'gene-ref worker code cache 1\n';
-const HEADER_BYTES = MAGIC.length + 16;
+/** The header naming the bundle: MAGIC, its size, its modification time. */
+export const HEADER_BYTES = MAGIC.length + 16;
 
 /** The header a code cache of the bundle with this size and modification time starts with. */
 function headerFor(size: number, mtimeMs: number): Uint8Array {
@@ -20,12 +25,19 @@ function headerFor(size: number, mtimeMs: number): Uint8Array {
   h.set(Buffer.from(MAGIC, 'latin1'));
   const view = new DataView(h.buffer);
   view.setFloat64(MAGIC.length, size);
-  // Whole milliseconds: a copy that keeps times (cp -p) may round what is below.
-  view.setFloat64(MAGIC.length + 8, Math.trunc(mtimeMs));
+  // Whole seconds: a copy that keeps times may round them (Node's cpSync to the millisecond, tar
+  // to the second), and a cache made from a copy's bundle still fits it.
+  view.setFloat64(MAGIC.length + 8, Math.floor(mtimeMs / 1000));
   return h;
 }
 
-/** The V8 data after `header` in `file`, on shared memory; undefined when absent or made from another bundle. */
+/** What follows the header: the data's length (uint32, little-endian) and SHA-256, then the data. */
+export const CHECK_BYTES = 4 + 32;
+
+/**
+ * The V8 data in `file`, on shared memory: after `header`, its length and SHA-256 (worker-boot.ts
+ * writes them). Undefined when absent, made from another bundle or damaged.
+ */
 function cacheAfter(file: string, header: Uint8Array): Uint8Array | undefined {
   let bytes: Buffer;
   try {
@@ -33,9 +45,13 @@ function cacheAfter(file: string, header: Uint8Array): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-  if (bytes.length <= HEADER_BYTES || !bytes.subarray(0, HEADER_BYTES).equals(header)) return undefined;
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length - HEADER_BYTES));
-  shared.set(bytes.subarray(HEADER_BYTES));
+  const at = HEADER_BYTES + CHECK_BYTES;
+  if (bytes.length <= at || !bytes.subarray(0, HEADER_BYTES).equals(header)) return undefined;
+  const data = bytes.subarray(at);
+  if (bytes.readUInt32LE(HEADER_BYTES) !== data.length) return undefined;
+  if (!createHash('sha256').update(data).digest().equals(bytes.subarray(HEADER_BYTES + 4, at))) return undefined;
+  const shared = new Uint8Array(new SharedArrayBuffer(data.length));
+  shared.set(data);
   return shared;
 }
 
