@@ -8,6 +8,10 @@ export default defineConfig({
     // Build dist/ first: Workers and the CLI run compiled code (test/global-setup.ts).
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // An internal error (a bug in gene-ref) met by any test, in any process it starts, prints its
+    // JavaScript stack, the Worker's included: a rare one must explain itself the first time.
+    // (test/internal-errors.test.ts sets GENE_TRACE itself.)
+    env: { GENE_TRACE: 'internal' },
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
