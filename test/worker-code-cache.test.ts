@@ -76,6 +76,13 @@ describe('the Worker code cache', () => {
     expect(run()).toEqual({ use: 'used', out: '42\n' });
   });
 
+  it('is not needed without a bundle (a bare tsc): Workers load the modules', () => {
+    rmSync(bundleFile());
+    rmSync(cacheFile());
+    expect(run()).toEqual({ use: 'none', out: '42\n' });
+    expect(existsSync(cacheFile())).toBe(false);
+  });
+
   it('that cannot be written leaves the program as it is', () => {
     rmSync(cacheFile());
     mkdirSync(cacheFile()); // the rename onto it fails, as on a read-only installation

@@ -129,6 +129,9 @@ export interface WorkerBoot {
   code?: WorkerCode;
 }
 
+/** What became of the V8 code cache a Worker was given (GENE_TRACE=threads says it). */
+export type CodeCacheUse = 'used' | 'refused' | 'none';
+
 /**
  * The Worker bundle as thread 0 read it once for all Workers, with V8's code cache of it: a Worker
  * given a cache skips compiling the functions an earlier Worker compiled (THR-PERF cold spawn).

@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { threadId, workerData } from 'node:worker_threads';
-import type { CodeCacheUse } from './worker-main.js';
-import type { WorkerBoot, WorkerCode } from './wire.js';
+import type { CodeCacheUse, WorkerBoot, WorkerCode } from './wire.js';
 
 type Entry = typeof import('./worker-main.js');
 
@@ -32,7 +31,7 @@ if (code === undefined) {
 
 /**
  * Write V8's code cache of the bundle, made now (the functions compiled so far are in it): the
- * header thread 0 gave, the data's length and checksum (worker-code.ts checks them), the data. To a
+ * header thread 0 gave, the data's length and SHA-256 (worker-code.ts checks them), the data. To a
  * temporary file renamed into place: a process reading it meanwhile sees the old file or the new
  * one, never half of one. A cache is only an optimisation: if it cannot be written (a read-only
  * installation), Workers compile as they would without it.

@@ -10,7 +10,7 @@ import { VM } from '../vm/vm.js';
 import { Decoder, decodeUnit, encode, type EncUnit, type Encoded } from './codec.js';
 import { useOutputLock } from './output.js';
 import { errorValueOf } from './remote-errors.js';
-import type { ControlWire, MsgWire, TaskSpec, Who, WorkerBoot } from './wire.js';
+import type { CodeCacheUse, ControlWire, MsgWire, TaskSpec, Who, WorkerBoot } from './wire.js';
 import { SlotTable } from './protocol/table.js';
 import { EndReason, WorkerState, genOf, isLive, whoOf } from './protocol/words.js';
 import { ThreadHost } from './thread-host.js';
@@ -66,7 +66,7 @@ export class WorkerHost extends ThreadHost {
   }
 
   /** GENE_TRACE=threads: whether this Worker compiled its code from V8's code cache (worker-boot.ts). */
-  startedWith(codeCache: 'used' | 'refused' | 'none'): void {
+  startedWith(codeCache: CodeCacheUse): void {
     if (this.tracing) this.trace(`worker ${this.index} code cache: ${codeCache}`);
   }
 
