@@ -1,16 +1,24 @@
 // The `gene` command as a user runs it (gene-core §9): exit statuses and the one error line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const gene = join(import.meta.dirname, '..', 'bin', 'gene.js');
 const run = (args: string[], input?: string) =>
   spawnSync(process.execPath, [gene, ...args], { encoding: 'utf8', input, timeout: 30_000 });
 
+/** The folders `file` made: removed after the tests (a test run leaves nothing behind). */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function file(text: string): string {
-  const p = join(mkdtempSync(join(tmpdir(), 'gene-cli-')), 't.gene');
+  const dir = mkdtempSync(join(tmpdir(), 'gene-cli-'));
+  made.push(dir);
+  const p = join(dir, 't.gene');
   writeFileSync(p, text);
   return p;
 }

@@ -1,13 +1,14 @@
 // Issue 12 point 5: each of these used to give a misleading message, a JavaScript stack trace or
 // a host crash. Each must be one `Error:` line naming the problem and the place, exit status 1.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const gene = join(import.meta.dirname, '..', 'bin', 'gene.js');
 const dir = mkdtempSync(join(tmpdir(), 'gene-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runFile(name: string, bytes: string | Buffer) {
   const p = join(dir, name);

@@ -1,10 +1,10 @@
 // Namespaces and modules (spec/language/modules.md): the loader's cache, cycles, failed loads,
 // errors inside a module, compile errors of the forms, the disassembly of an import and the codec
 // of namespace values. The language behaviour itself is in conformance/cases/lang/mod.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compileSource, errorLine } from '../src/cli/compile.js';
 import { disassemble } from '../src/bytecode/disasm.js';
 import { DEFAULT_LIMITS } from '../src/contract/limits.js';
@@ -15,6 +15,7 @@ import { GFunction, Namespace, str } from '../src/values/values.js';
 import { VM } from '../src/vm/vm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gene-modules-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function module(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

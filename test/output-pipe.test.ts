@@ -3,7 +3,7 @@
 // one lock shared by every OS thread). A real `gene run` writes into a real pipe; the reader
 // starts reading late, so the writers meet a full pipe (EAGAIN) and partial writes.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ describe('output through a slow pipe', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gene-pipe-'));
     const file = join(dir, 'shout.gene');
     writeFileSync(file, PROGRAM);
-    const { out, code } = await runThroughSlowPipe(file);
+    const { out, code } = await runThroughSlowPipe(file).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(code).toBe(0);
     const lines = out.split('\n');
     expect(lines.pop()).toBe('');
