@@ -19,7 +19,7 @@ function pair() {
   const control = new MessageChannel();
   main.install(1, 1, control.port1);
   worker.install(0, 1, control.port2);
-  return { main, worker, counts, close: () => control.port2.close() };
+  return { main, worker, counts, close: () => control.port2.close(), closeAll: () => (main.closeAll(), worker.closeAll()) };
 }
 
 const mail = (n: number): MsgWire => [Hot.Msg, 0, 0, 1, 0, 0, n, undefined];
@@ -56,8 +56,9 @@ describe('Mesh.drop: a Worker that exits right after posting', () => {
   });
 
   it('returns nothing for a Worker it had no port to', () => {
-    const { main } = pair();
+    const { main, closeAll } = pair();
     expect(main.drop(5)).toEqual([]);
     expect(main.hasArrivals()).toBe(false);
+    closeAll();
   });
 });
