@@ -5,30 +5,24 @@
 // The cache file sits beside the bundle (dist/threads/worker-bundle.v8cache): the build makes
 // it, and the first Worker of a process writes it again if it is missing or V8 refused it (another
 // Node). V8 itself checks its version and flags but of the source only its length, and of its
-// own bytes nothing, so the file starts with a header naming the bundle it was made from (its size
-// and modification time: a bundle rebuilt or edited by hand does not run with another bundle's
-// cache), then the length and SHA-256 of V8's data: V8 checks none of its data's bytes in
-// release builds and crashes on damaged ones ("Fatal error … unreachable code"), so a damaged
-// file is not used. (Thread 0 has Node's crypto loaded already; hashing it takes ≈ 0.1 ms.)
+// own bytes nothing, so the file starts with a header naming the bundle it was made from by the
+// SHA-256 of its text (a bundle rebuilt or edited by hand, even to the same size and time, does
+// not run with another bundle's compiled code; a copy with other file times still fits), then the
+// length and SHA-256 of V8's data: V8 checks none of its data's bytes in release builds and
+// crashes on damaged ones ("Fatal error … unreachable code"), so a damaged file is not used.
+// (Thread 0 has Node's crypto loaded already; hashing the bundle and the data takes ≈ 0.2 ms.)
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkerCode } from './wire.js';
 
-const MAGIC = 'gene-ref worker code cache 1\n';
-/** The header naming the bundle: MAGIC, its size, its modification time. */
-export const HEADER_BYTES = MAGIC.length + 16;
+const MAGIC = 'gene-ref worker code cache 2\n';
+/** The header naming the bundle: MAGIC and the SHA-256 of the bundle's text. */
+export const HEADER_BYTES = MAGIC.length + 32;
 
-/** The header a code cache of the bundle with this size and modification time starts with. */
-function headerFor(size: number, mtimeMs: number): Uint8Array {
-  const h = new Uint8Array(HEADER_BYTES);
-  h.set(Buffer.from(MAGIC, 'latin1'));
-  const view = new DataView(h.buffer);
-  view.setFloat64(MAGIC.length, size);
-  // Whole seconds: a copy that keeps times may round them (Node's cpSync to the millisecond, tar
-  // to the second), and a cache made from a copy's bundle still fits it.
-  view.setFloat64(MAGIC.length + 8, Math.floor(mtimeMs / 1000));
-  return h;
+/** The header a code cache of the bundle with this text starts with. */
+function headerFor(bundleText: Buffer): Uint8Array {
+  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), createHash('sha256').update(bundleText).digest()]);
 }
 
 /** What follows the header: the data's length (uint32, little-endian) and SHA-256, then the data. */
@@ -61,21 +55,15 @@ function cacheAfter(file: string, header: Uint8Array): Uint8Array | undefined {
  * Workers then load the modules themselves).
  */
 export function readWorkerCode(bundle: URL): { code: WorkerCode; writeTo: NonNullable<WorkerCode['writeTo']> } | undefined {
-  let fd: number;
+  let text: Buffer;
   try {
-    fd = openSync(bundle, 'r');
+    text = readFileSync(bundle);
   } catch {
     return undefined;
   }
-  try {
-    const { size, mtimeMs } = fstatSync(fd);
-    const source = readFileSync(fd, 'utf8');
-    const file = fileURLToPath(bundle);
-    const cacheFile = file.replace(/\.js$/, '.v8cache');
-    const header = headerFor(size, mtimeMs);
-    const cache = cacheAfter(cacheFile, header);
-    return { code: { file, source, ...(cache ? { cache } : {}) }, writeTo: { file: cacheFile, header } };
-  } finally {
-    closeSync(fd);
-  }
+  const file = fileURLToPath(bundle);
+  const cacheFile = file.replace(/\.js$/, '.v8cache');
+  const header = headerFor(text);
+  const cache = cacheAfter(cacheFile, header);
+  return { code: { file, source: text.toString('utf8'), ...(cache ? { cache } : {}) }, writeTo: { file: cacheFile, header } };
 }
