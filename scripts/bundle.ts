@@ -13,7 +13,7 @@ const WORKER_BUNDLE = 'dist/threads/worker-bundle.js';
 
 const BUNDLES: { entry: string; out: string; options: BuildOptions }[] = [
   // What a Worker runs (one per thread): a classic script, not a module, because only a script
-  // compiles with V8's code cache (node:vm) on Node 20. worker-boot.js runs it: its last
+  // compiles with V8's code cache (node:vm) on Node 20. worker-boot.cjs runs it: its last
   // statement is the entry's exports; its imports of Node's modules are `require` calls.
   {
     entry: 'dist/threads/worker-main.js',

@@ -29,7 +29,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return sourceFiles(p);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+    return /\.c?ts$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
   });
 }
 
@@ -44,7 +44,7 @@ function importGraph(): Map<string, string[]> {
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       const spec = (m[1] ?? m[2])!;
       const target = rel(normalize(join(dirname(file), spec)));
-      const candidates = [target, target.replace(/\.js$/, '.ts'), `${target}.ts`, `${target}/index.ts`];
+      const candidates = [target, target.replace(/\.js$/, '.ts'), target.replace(/\.cjs$/, '.cts'), `${target}.ts`, `${target}/index.ts`];
       const hit = candidates.find((c) => known.has(c));
       if (hit === undefined) throw new Error(`${rel(file)} imports ${spec}, which is not a source file`);
       targets.push(hit);

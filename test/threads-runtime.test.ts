@@ -1,5 +1,5 @@
 // The thread runtime end to end: real Gene programs run as child processes on the built code
-// (`gene run`: thread 0 = MainThreadHost, Workers from dist/threads/worker-boot.js running the
+// (`gene run`: thread 0 = MainThreadHost, Workers from dist/threads/worker-boot.cjs running the
 // Worker bundle). Every run has a timeout and must end by itself; no expectation depends on
 // interleaving or on sleeps.
 import { spawnSync } from 'node:child_process';

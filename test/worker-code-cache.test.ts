@@ -1,5 +1,5 @@
 // THR-PERF cold spawn: Workers compile the Worker bundle from V8's code cache beside it
-// (src/threads/worker-code.ts, worker-boot.ts). The cache is an optimisation only: a program gives
+// (src/threads/worker-code.ts, worker-boot.cts). The cache is an optimisation only: a program gives
 // the same output whether the cache is used, missing, made from another bundle, corrupt or
 // impossible to write, and a cache that does not belong to the bundle's text is never used. Each test
 // runs the built CLI from a private copy of dist/ (so the shared cache is never touched), with

@@ -38,13 +38,13 @@ interface Dying {
 
 /**
  * Workers start from compiled JavaScript, also when this module runs from source (tests): from
- * worker-boot.js, which runs the bundle the build makes of worker-main.js and what it imports (one
+ * worker-boot.cjs, which runs the bundle the build makes of worker-main.js and what it imports (one
  * file: less time and memory than ~29 modules; THR-PERF cold spawn, RSS per thread) from V8's code
- * cache (worker-code.ts). Without the bundle (a bare `tsc`), worker-boot.js loads the modules.
+ * cache (worker-code.ts). Without the bundle (a bare `tsc`), worker-boot.cjs loads the modules.
  */
 // From dist/threads/ (this module), dist/cli/ (the CLI bundle) or src/threads/ (tests run sources).
 const DIST = import.meta.url.endsWith('.ts') ? new URL('../../dist/threads/', import.meta.url) : new URL('../threads/', import.meta.url);
-const WORKER_URL = new URL('worker-boot.js', DIST);
+const WORKER_URL = new URL('worker-boot.cjs', DIST);
 const BUNDLE_URL = new URL('worker-bundle.js', DIST);
 
 /** How long after a Worker was lost its replacement starts (see replaceLostWorker). */

@@ -29,7 +29,7 @@ function headerFor(bundleText: Buffer): Uint8Array {
 export const CHECK_BYTES = 4 + 32;
 
 /**
- * The V8 data in `file`, on shared memory: after `header`, its length and SHA-256 (worker-boot.ts
+ * The V8 data in `file`, on shared memory: after `header`, its length and SHA-256 (worker-boot.cts
  * writes them). Undefined when absent, made from another bundle or damaged.
  */
 function cacheAfter(file: string, header: Uint8Array): Uint8Array | undefined {
@@ -51,7 +51,7 @@ function cacheAfter(file: string, header: Uint8Array): Uint8Array | undefined {
 
 /**
  * The Worker bundle at `bundle` with its code cache, and where to write the cache (for the
- * first Worker: worker-boot.ts writes it if it has to); undefined when there is no bundle (the
+ * first Worker: worker-boot.cts writes it if it has to); undefined when there is no bundle (the
  * Workers then load the modules themselves).
  */
 export function readWorkerCode(bundle: URL): { code: WorkerCode; writeTo: NonNullable<WorkerCode['writeTo']> } | undefined {

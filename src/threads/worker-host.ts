@@ -28,7 +28,7 @@ export class WorkerHost extends ThreadHost {
   /** This Worker's VM, reused task after task (the inherited `vm` is the same VM as a NativeContext). */
   private readonly machine: VM;
   private readonly prelude: readonly CodeUnit[];
-  /** Run once, when the first thread's body has run (worker-boot.ts writes the code cache then). */
+  /** Run once, when the first thread's body has run (worker-boot.cts writes the code cache then). */
   private afterFirstRun: (() => void) | undefined;
   preludeUnits(): readonly CodeUnit[] {
     return this.prelude;
@@ -65,7 +65,7 @@ export class WorkerHost extends ThreadHost {
     }
   }
 
-  /** GENE_TRACE=threads: whether this Worker compiled its code from V8's code cache (worker-boot.ts). */
+  /** GENE_TRACE=threads: whether this Worker compiled its code from V8's code cache (worker-boot.cts). */
   startedWith(codeCache: CodeCacheUse): void {
     if (this.tracing) this.trace(`worker ${this.index} code cache: ${codeCache}`);
   }

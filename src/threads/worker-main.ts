@@ -1,5 +1,5 @@
 // The Worker bundle's entry (built with what it imports into dist/threads/worker-bundle.js, which
-// worker-boot.ts runs): one WorkerHost serving one thread after another until thread 0 stops it.
+// worker-boot.cts runs): one WorkerHost serving one thread after another until thread 0 stops it.
 import type { CodeCacheUse, WorkerBoot } from './wire.js';
 import { WorkerHost } from './worker-host.js';
 
